@@ -26,7 +26,8 @@ public sealed record MembershipDocument(
     IReadOnlyList<string> Leaving,
     OmPorts Ports,
     string MetadataDir,
-    OmTimeouts Timeouts)
+    OmTimeouts Timeouts,
+    string HeadlessService)
 {
     /// <summary>Any node of this ring by ordinal, also one beyond the desired size (a leaving node).</summary>
     public OmNode NodeAt(int ordinal) => new(NodeIdPrefix + ordinal, ordinal, HostFor(NodeIdPrefix + ordinal, ordinal));

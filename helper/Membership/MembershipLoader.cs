@@ -16,7 +16,7 @@ public static class MembershipLoader
     private static readonly HashSet<string> KnownKeys =
     [
         "version", "serviceId", "release", "namespace", "statefulSet", "ringConfigMap", "replicas", "previousReplicas",
-        "nodeIdPrefix", "hostPattern", "nodes", "joining", "leaving", "ports", "paths", "timeouts",
+        "nodeIdPrefix", "hostPattern", "headlessService", "nodes", "joining", "leaving", "ports", "paths", "timeouts",
     ];
 
     public static MembershipDocument LoadFile(string path)
@@ -61,6 +61,7 @@ public static class MembershipLoader
         var prefix = reader.String("nodeIdPrefix", p => p.EndsWith('-') && Names.IsLabel(p.TrimEnd('-')), "the StatefulSet name followed by '-', e.g. 'ozone-om-'");
         var hostPattern = reader.String("hostPattern", p => p.Contains("{id}", StringComparison.Ordinal) || p.Contains("{ordinal}", StringComparison.Ordinal),
             "a host name with {id} or {ordinal}, e.g. '{id}.ozone-om-headless.default.svc.cluster.local'");
+        var headless = reader.OptionalString("headlessService", Names.IsLabel, "the OM headless Service name, e.g. 'ozone-om-headless'");
         var nodes = reader.Nodes("nodes");
         var joining = reader.StringList("joining");
         var leaving = reader.StringList("leaving");
@@ -93,7 +94,8 @@ public static class MembershipLoader
         if (errors.Count == 0)
         {
             var doc = new MembershipDocument(serviceId!, release!, ns!, statefulSet!, ringConfigMap!, replicas!.Value, previous, prefix!,
-                hostPattern!, nodes, joining, leaving, new OmPorts(rpc!.Value, ratis!.Value, http!.Value), metadataDir!, timeoutValues);
+                hostPattern!, nodes, joining, leaving, new OmPorts(rpc!.Value, ratis!.Value, http!.Value), metadataDir!, timeoutValues,
+                headless ?? statefulSet + "-headless");
             CheckConsistency(doc, errors);
             if (errors.Count == 0) return doc;
         }
@@ -159,6 +161,9 @@ public static class MembershipLoader
             if (!valid(value)) { errors.Add($"'{path}{key}' is '{value}'; give {expected}."); return null; }
             return value;
         }
+
+        public string? OptionalString(string key, Func<string, bool> valid, string expected) =>
+            IsNull(Get(key)) ? null : String(key, valid, expected);
 
         public int? Int(string key, bool required)
         {

@@ -1,0 +1,23 @@
+namespace OmLifecycle.Kubernetes;
+
+/// <summary>The few Kubernetes operations om-lifecycle needs, behind one narrow interface.</summary>
+public interface IKubeCluster
+{
+    bool Available { get; }
+
+    Task<RingRecord?> ReadRingAsync(CancellationToken cancellationToken);
+
+    /// <summary>Read-modify-write of the ring ConfigMap, retried on a conflict.</summary>
+    Task<RingRecord> UpdateRingAsync(Func<RingRecord, RingRecord> change, CancellationToken cancellationToken);
+
+    Task<int?> GetStatefulSetReplicasAsync(CancellationToken cancellationToken);
+
+    Task ScaleStatefulSetAsync(int replicas, CancellationToken cancellationToken);
+
+    Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken);
+
+    /// <summary>Makes `&lt;node&gt;.&lt;headless service&gt;` resolve to <paramref name="ip"/> while the node's pod is gone.</summary>
+    Task EnsureStandInAddressAsync(string nodeId, string ip, CancellationToken cancellationToken);
+
+    Task RemoveStandInAddressAsync(string nodeId, CancellationToken cancellationToken);
+}

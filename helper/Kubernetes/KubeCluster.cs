@@ -1,0 +1,143 @@
+using System.Net;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using OmLifecycle.Logging;
+using OmLifecycle.Membership;
+
+namespace OmLifecycle.Kubernetes;
+
+/// <summary>The Kubernetes API through KubernetesClient: in a pod its service account, else a kubeconfig.</summary>
+public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, string ns, JsonLog log) : IKubeCluster
+{
+    public const string ManagedBy = "om-lifecycle";
+
+    public bool Available => client is not null;
+
+    private string Headless => doc.HeadlessService;
+
+    /// <summary>Connects from OM_LIFECYCLE_KUBECONFIG when set, else in-cluster; null when neither exists.</summary>
+    public static IKubernetes? Connect(string? kubeconfig)
+    {
+        if (!string.IsNullOrEmpty(kubeconfig)) return new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
+        return KubernetesClientConfiguration.IsInCluster() ? new k8s.Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
+    }
+
+    public async Task<RingRecord?> ReadRingAsync(CancellationToken cancellationToken)
+    {
+        if (client is null) return null;
+        var map = await GetOrNull(() => client.CoreV1.ReadNamespacedConfigMapAsync(doc.RingConfigMap, ns, cancellationToken: cancellationToken));
+        return map is null ? null : RingRecord.FromData(map.Data);
+    }
+
+    public async Task<RingRecord> UpdateRingAsync(Func<RingRecord, RingRecord> change, CancellationToken cancellationToken)
+    {
+        var api = Require();
+        for (var attempt = 1; ; attempt++)
+        {
+            var map = await GetOrNull(() => api.CoreV1.ReadNamespacedConfigMapAsync(doc.RingConfigMap, ns, cancellationToken: cancellationToken));
+            var next = change(RingRecord.FromData(map?.Data)) with { UpdatedAt = DateTimeOffset.UtcNow };
+            var data = next.ToData().ToDictionary(kv => kv.Key, kv => kv.Value);
+            try
+            {
+                if (map is null)
+                {
+                    await api.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap
+                    {
+                        Metadata = new V1ObjectMeta
+                        {
+                            Name = doc.RingConfigMap,
+                            NamespaceProperty = ns,
+                            Labels = new Dictionary<string, string>
+                            {
+                                ["app.kubernetes.io/managed-by"] = ManagedBy,
+                                ["app.kubernetes.io/instance"] = doc.Release,
+                                ["app.kubernetes.io/component"] = "om",
+                            },
+                        },
+                        Data = data,
+                    }, ns, cancellationToken: cancellationToken);
+                }
+                else
+                {
+                    map.Data = data;
+                    await api.CoreV1.ReplaceNamespacedConfigMapAsync(map, doc.RingConfigMap, ns, cancellationToken: cancellationToken);
+                }
+                return next;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict && attempt < 10)
+            {
+                log.Warn("kube.conflict", "the ring ConfigMap changed under us; reading it again", ("attempt", attempt));
+            }
+        }
+    }
+
+    public async Task<int?> GetStatefulSetReplicasAsync(CancellationToken cancellationToken)
+    {
+        var scale = await GetOrNull(() => Require().AppsV1.ReadNamespacedStatefulSetScaleAsync(doc.StatefulSet, ns, cancellationToken: cancellationToken));
+        return scale?.Spec?.Replicas;
+    }
+
+    public async Task ScaleStatefulSetAsync(int replicas, CancellationToken cancellationToken)
+    {
+        var patch = new V1Patch($"{{\"spec\":{{\"replicas\":{replicas}}}}}", V1Patch.PatchType.MergePatch);
+        await Require().AppsV1.PatchNamespacedStatefulSetScaleAsync(patch, doc.StatefulSet, ns, fieldManager: ManagedBy, cancellationToken: cancellationToken);
+        log.Info("kube.scale", $"scaled StatefulSet {doc.StatefulSet} to {replicas}", ("replicas", replicas));
+    }
+
+    public async Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken) =>
+        await GetOrNull(() => Require().CoreV1.ReadNamespacedPodAsync(podName, ns, cancellationToken: cancellationToken)) is not null;
+
+    public async Task EnsureStandInAddressAsync(string nodeId, string ip, CancellationToken cancellationToken)
+    {
+        var api = Require();
+        var name = StandInName(nodeId);
+        if (await GetOrNull(() => api.DiscoveryV1.ReadNamespacedEndpointSliceAsync(name, ns, cancellationToken: cancellationToken)) is not null) return;
+        await api.DiscoveryV1.CreateNamespacedEndpointSliceAsync(new V1EndpointSlice
+        {
+            Metadata = new V1ObjectMeta
+            {
+                Name = name,
+                NamespaceProperty = ns,
+                Labels = new Dictionary<string, string>
+                {
+                    ["kubernetes.io/service-name"] = Headless,
+                    ["endpointslice.kubernetes.io/managed-by"] = ManagedBy,
+                    ["app.kubernetes.io/instance"] = doc.Release,
+                },
+            },
+            AddressType = ip.Contains(':', StringComparison.Ordinal) ? "IPv6" : "IPv4",
+            Endpoints = [new V1Endpoint { Addresses = [ip], Hostname = nodeId, Conditions = new V1EndpointConditions { Ready = true } }],
+            Ports = [new Discoveryv1EndpointPort { Name = "rpc", Port = doc.Ports.Rpc, Protocol = "TCP" }],
+        }, ns, cancellationToken: cancellationToken);
+        log.Info("kube.standin", $"{nodeId}.{Headless} now resolves to {ip} for Ozone's decommission check", ("node", nodeId));
+    }
+
+    public async Task RemoveStandInAddressAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Require().DiscoveryV1.DeleteNamespacedEndpointSliceAsync(StandInName(nodeId), ns, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+        }
+    }
+
+    private string StandInName(string nodeId) => $"{nodeId}-stand-in";
+
+    private IKubernetes Require() => client ?? throw Cli.LifecycleException.Refused(
+        "This command needs the Kubernetes API, but om-lifecycle runs outside a pod and OM_LIFECYCLE_KUBECONFIG is not set. Run it in an OM pod or hook Job, or point OM_LIFECYCLE_KUBECONFIG at a kubeconfig.");
+
+    private static async Task<T?> GetOrNull<T>(Func<Task<T>> read) where T : class
+    {
+        try
+        {
+            return await read();
+        }
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+}

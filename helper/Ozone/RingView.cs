@@ -1,0 +1,23 @@
+namespace OmLifecycle.Ozone;
+
+/// <summary>
+/// The live ring as the leader's Ratis server reports it: the voters are the leader plus its
+/// Followers (not `roles`, which also lists configured nodes that never joined).
+/// </summary>
+public sealed record RingView(string? LeaderId, IReadOnlyList<string> Voters, IReadOnlyDictionary<string, NodeProbe> Probes, string? GroupId)
+{
+    public static RingView Empty { get; } = new(null, [], new Dictionary<string, NodeProbe>(), null);
+
+    public bool HasLeader => LeaderId is not null;
+
+    public bool IsVoter(string nodeId) => Voters.Contains(nodeId);
+
+    /// <summary>A node is alive when its own Ratis server answers and says it is in the ring's group.</summary>
+    public bool IsAlive(string nodeId) =>
+        Probes.TryGetValue(nodeId, out var p) && p.State is { } s && (GroupId is null || s.GroupId == GroupId);
+
+    public IReadOnlyList<string> AliveVoters => Voters.Where(IsAlive).ToList();
+
+    /// <summary>Ratis commits a configuration change only with a majority of the current voters.</summary>
+    public static bool IsMajority(int alive, int voters) => alive * 2 > voters;
+}
