@@ -1,3 +1,142 @@
 using System.CommandLine;
-var root = new RootCommand("om-lifecycle");
-return root.Parse(args).Invoke();
+using OmLifecycle.Cli;
+using OmLifecycle.Lifecycle;
+
+// Program.cs only builds the command tree; each action reads its values and calls one method.
+var parsed = OmLifecycleCli.Build().Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Usage errors exit 2 (documented), not System.CommandLine's default 1.
+    foreach (var error in parsed.Errors) Console.Error.WriteLine($"om-lifecycle: {error.Message}");
+    Console.Error.WriteLine("Run 'om-lifecycle --help' (or '<command> --help') for usage.");
+    return (int)ExitCode.Usage;
+}
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+internal static class OmLifecycleCli
+{
+    private static readonly Option<string?> Membership = new("--membership")
+    {
+        Description = "Path of the membership document (default: $OM_LIFECYCLE_MEMBERSHIP, else /etc/om-lifecycle/membership.yaml)",
+        Recursive = true,
+    };
+
+    private static readonly Option<string> InstallTo = new("--to")
+    {
+        Description = "Directory to copy the om-lifecycle executable into (the init container's shared emptyDir)",
+        Required = true,
+    };
+
+    private static readonly Argument<string[]> OmCommand = new("command")
+    {
+        Description = "The OM command to run after '--', e.g. ozone om",
+        Arity = ArgumentArity.OneOrMore,
+    };
+
+    private static readonly Argument<string> ProbeKind = new("kind")
+    {
+        Description = "started: the OM process answers; ready: this node is a confirmed member and the ring has a leader",
+    };
+
+    private static readonly Option<string?> To = new("--to") { Description = "Node id to move leadership to (default: the lowest ordinal that stays)" };
+
+    private static readonly Option<bool> AwayFromSelf = new("--away-from-self")
+    {
+        Description = "preStop: only if this pod's OM leads, move leadership to the lowest other ordinal that stays",
+    };
+
+    private static readonly Option<int?> Replicas = new("--replicas")
+    {
+        Description = "Desired number of voting OMs (default: the membership document's replicas)",
+    };
+
+    private static readonly Option<string> Node = new("--node") { Description = "Node id, e.g. ozone-om-3", Required = true };
+
+    private static readonly Option<string> Output = new("--output", "-o")
+    {
+        Description = "table (for people) or json (for scripts)",
+        DefaultValueFactory = _ => "table",
+    };
+
+    public static RootCommand Build()
+    {
+        ProbeKind.AcceptOnlyFromAmong("started", "ready");
+        Output.AcceptOnlyFromAmong("table", "json");
+        var root = new RootCommand("om-lifecycle: keeps an Apache Ozone OM ring's membership right on Kubernetes. Exit codes: 0 done, 1 refused, 2 usage, 3 deadline passed, 4 Ozone failed.")
+        {
+            Membership,
+        };
+        root.Subcommands.Add(InstallCommand());
+        root.Subcommands.Add(StartCommand());
+        root.Subcommands.Add(ProbeCommand());
+        root.Subcommands.Add(TransferLeaderCommand());
+        root.Subcommands.Add(ScaleInCommand());
+        root.Subcommands.Add(DecommissionCommand());
+        root.Subcommands.Add(WipeCommand());
+        root.Subcommands.Add(StatusCommand());
+        return root;
+    }
+
+    private static Command InstallCommand()
+    {
+        var command = new Command("install", "Copy this executable into a directory (the OM pod's init container)") { InstallTo };
+        command.SetAction(parse => CommandBoundary.Run(() => Installer.Install(parse.GetValue(InstallTo)!)));
+        return command;
+    }
+
+    private static Command StartCommand()
+    {
+        var command = new Command("start", "The OM entrypoint: decide init / bootstrap / member, run the OM, confirm, supervise") { OmCommand };
+        command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
+            (ctx, token) => new Starter(ctx).RunAsync(parse.GetValue(OmCommand)!, token), ct));
+        return command;
+    }
+
+    private static Command ProbeCommand()
+    {
+        var command = new Command("probe", "Kubernetes probe from the node's own JMX (no JVM start)") { ProbeKind };
+        command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
+            (ctx, token) => new Prober(ctx).RunAsync(parse.GetValue(ProbeKind)!, token), ct));
+        return command;
+    }
+
+    private static Command TransferLeaderCommand()
+    {
+        var command = new Command("transfer-leader", "Move OM leadership (default: to the lowest ordinal that stays) and confirm it") { To, AwayFromSelf, Replicas };
+        command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
+            (ctx, token) => new LeaderMover(ctx).RunAsync(parse.GetValue(To), parse.GetValue(AwayFromSelf), parse.GetValue(Replicas), token), ct));
+        return command;
+    }
+
+    private static Command ScaleInCommand()
+    {
+        var command = new Command("scale-in", "Pre-upgrade: take leaving OMs out one at a time, highest ordinal first, never losing quorum") { Replicas };
+        command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
+            (ctx, token) => new ScaleIn(ctx).RunAsync(parse.GetValue(Replicas), token), ct));
+        return command;
+    }
+
+    private static Command DecommissionCommand()
+    {
+        var command = new Command("decommission", "Take one OM out of the ring (refuses the leader, the last node, and a removal without a live majority)") { Node };
+        command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
+            (ctx, token) => new ScaleIn(ctx).DecommissionOneAsync(parse.GetValue(Node)!, token), ct));
+        return command;
+    }
+
+    private static Command WipeCommand()
+    {
+        var command = new Command("wipe", "Post-upgrade: wipe the OM metadata of a node that is no longer a member; safe to rerun") { Node };
+        command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
+            (ctx, token) => new Wiper(ctx).RunAsync(parse.GetValue(Node)!, token), ct));
+        return command;
+    }
+
+    private static Command StatusCommand()
+    {
+        var command = new Command("status", "Members, leader, this node's marker and VERSION, and what 'start' would do now and why") { Output };
+        command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
+            (ctx, token) => new StatusReport(ctx).RunAsync(parse.GetValue(Output)!, token), ct));
+        return command;
+    }
+}

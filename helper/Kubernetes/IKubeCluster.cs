@@ -10,6 +10,9 @@ public interface IKubeCluster
     /// <summary>Read-modify-write of the ring ConfigMap, retried on a conflict.</summary>
     Task<RingRecord> UpdateRingAsync(Func<RingRecord, RingRecord> change, CancellationToken cancellationToken);
 
+    /// <summary>The membership document as the API has it now (fresher than the mounted file), or null.</summary>
+    Task<string?> ReadMembershipAsync(CancellationToken cancellationToken);
+
     Task<int?> GetStatefulSetReplicasAsync(CancellationToken cancellationToken);
 
     Task ScaleStatefulSetAsync(int replicas, CancellationToken cancellationToken);

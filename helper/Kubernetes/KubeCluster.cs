@@ -72,6 +72,13 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
         }
     }
 
+    public async Task<string?> ReadMembershipAsync(CancellationToken cancellationToken)
+    {
+        if (client is null) return null;
+        var map = await GetOrNull(() => client.CoreV1.ReadNamespacedConfigMapAsync(doc.MembershipConfigMap, ns, cancellationToken: cancellationToken));
+        return map?.Data is { } data && data.TryGetValue("membership.yaml", out var text) ? text : null;
+    }
+
     public async Task<int?> GetStatefulSetReplicasAsync(CancellationToken cancellationToken)
     {
         var scale = await GetOrNull(() => Require().AppsV1.ReadNamespacedStatefulSetScaleAsync(doc.StatefulSet, ns, cancellationToken: cancellationToken));

@@ -1,0 +1,41 @@
+using OmLifecycle.Kubernetes;
+using OmLifecycle.Membership;
+using OmLifecycle.Ozone;
+
+namespace OmLifecycle.Lifecycle;
+
+/// <summary>Writes the membership keys into this container's ozone-site.xml for a node or a client.</summary>
+public static class ConfigWriter
+{
+    /// <summary>
+    /// Nodes removed from the ring: what the record says was decommissioned, minus nodes that
+    /// are wanted again (a reused ordinal may bootstrap once no OM lists it, HDDS-7584).
+    /// </summary>
+    public static IReadOnlyList<OmNode> Decommissioned(MembershipDocument doc, RingRecord? ring, IEnumerable<string>? extra = null) =>
+        (ring?.Decommissioned ?? []).Concat(extra ?? [])
+            .Where(id => doc.OrdinalOf(id) is not null && !doc.IsDesired(id))
+            .Distinct()
+            .Select(doc.NodeFor)
+            .ToList();
+
+    /// <summary>The full ring a confirmed member lists: desired nodes plus live voters still leaving, minus removed nodes.</summary>
+    public static IReadOnlyList<OmNode> FullRing(MembershipDocument doc, RingView view, IReadOnlyList<OmNode> removed) =>
+        doc.Nodes
+            .Concat(view.Voters.Where(v => doc.OrdinalOf(v) is not null).Select(doc.NodeFor))
+            .Where(n => removed.All(r => r.Id != n.Id))
+            .DistinctBy(n => n.Id)
+            .OrderBy(n => n.Ordinal)
+            .ToList();
+
+    public static bool Write(LifecycleContext ctx, IEnumerable<OmNode> ring, IReadOnlyList<OmNode> removed, string? selfId)
+    {
+        var keys = MembershipKeys.For(ctx.Doc, ring, removed, selfId);
+        var changed = OzoneSiteXml.Merge(ctx.Env.OzoneSitePath, keys, key => MembershipKeys.IsOwned(key, ctx.Doc.ServiceId));
+        if (changed)
+        {
+            ctx.Log.Info("config.write", $"wrote the OM membership into {ctx.Env.OzoneSitePath}",
+                ("nodes", keys[$"ozone.om.nodes.{ctx.Doc.ServiceId}"]), ("decommissioned", string.Join(",", removed.Select(r => r.Id))));
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,65 @@
+using OmLifecycle.Kubernetes;
+using OmLifecycle.Logging;
+using OmLifecycle.Membership;
+using OmLifecycle.Ozone;
+using OmLifecycle.Process;
+
+namespace OmLifecycle.Lifecycle;
+
+/// <summary>Everything a command works with: the document, the edges to Ozone and Kubernetes, the clock.</summary>
+public sealed record LifecycleContext(
+    MembershipDocument Doc,
+    ToolEnvironment Env,
+    IOzoneAdmin Ozone,
+    IRatisJmx Jmx,
+    IKubeCluster Kube,
+    IProcessRunner Runner,
+    JsonLog Log,
+    TimeProvider Clock,
+    TimeSpan PollInterval)
+{
+    public RingObserver Observer => new(Doc, Jmx);
+
+    /// <summary>Wires the real edges; validation of the document happens before anything else.</summary>
+    public static LifecycleContext Create(ToolEnvironment env)
+    {
+        var doc = MembershipLoader.LoadFile(env.MembershipPath);
+        var log = JsonLog.Stderr;
+        var runner = new ProcessRunner();
+        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        var ns = env.PodNamespace ?? doc.Namespace;
+        return new LifecycleContext(
+            doc, env,
+            new OzoneCli(env.OzoneBin, doc.ServiceId, doc.Timeouts.Command, runner, log),
+            new RatisJmxClient(http, log),
+            new KubeCluster(KubeCluster.Connect(env.Kubeconfig), doc, ns, log),
+            runner, log, TimeProvider.System, PollIntervalFromEnvironment());
+    }
+
+    /// <summary>How often waits re-check the ring; tests and the twin shorten it.</summary>
+    private static TimeSpan PollIntervalFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable("OM_LIFECYCLE_POLL_MS"), out var ms) && ms > 0
+            ? TimeSpan.FromMilliseconds(ms)
+            : TimeSpan.FromSeconds(2);
+
+    /// <summary>This pod's node; refuses a pod whose name is not an OM of this ring.</summary>
+    public OmNode Self()
+    {
+        var name = Env.PodName ?? throw Cli.LifecycleException.Refused(
+            "Cannot tell which OM this is: POD_NAME (or HOSTNAME) is not set. Set POD_NAME from the pod's metadata.name, or run this inside an OM pod.");
+        if (Doc.OrdinalOf(name) is null)
+            throw Cli.LifecycleException.Refused(
+                $"This pod is '{name}', which is not an OM of ring '{Doc.ServiceId}' (OM pods are {Doc.NodeIdPrefix}0, {Doc.NodeIdPrefix}1, …). Run this command in an OM pod, or pass --node where the command takes one.");
+        return Doc.NodeFor(name);
+    }
+
+    /// <summary>Sleeps one poll interval on the context's clock.</summary>
+    public Task PauseAsync(CancellationToken cancellationToken) => Task.Delay(PollInterval, Clock, cancellationToken);
+
+    /// <summary>The ring as it is now: desired nodes and any higher ordinal the StatefulSet or the record still has.</summary>
+    public async Task<RingView> ObserveAsync(int extraUpTo, CancellationToken cancellationToken)
+    {
+        var upTo = Math.Max(Doc.Replicas, Math.Max(Doc.PreviousReplicas ?? 0, extraUpTo));
+        return await Observer.ObserveAsync(Observer.Candidates(upTo), cancellationToken);
+    }
+}

@@ -1,0 +1,103 @@
+using OmLifecycle.Kubernetes;
+using OmLifecycle.Membership;
+using OmLifecycle.Ozone;
+using OmLifecycle.Volume;
+
+namespace OmLifecycle.Lifecycle;
+
+public enum StartAction
+{
+    /// <summary>Run `ozone om` as a member (after `--init` when the volume is empty).</summary>
+    Member,
+    /// <summary>First install: `--init` then `ozone om` with all initial members.</summary>
+    InitialMember,
+    /// <summary>Join a running ring with `ozone om --bootstrap`.</summary>
+    Bootstrap,
+    /// <summary>Not yet: another node must join first, or no ring is reachable.</summary>
+    Wait,
+    /// <summary>This volume holds the data of a node the ring removed: wipe it, then decide again.</summary>
+    WipeStale,
+    Refuse,
+}
+
+/// <summary>What start knows: this node, its volume, the live ring and the tool's own record.</summary>
+public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable);
+
+/// <summary>The decision and why; <see cref="ConfigNodes"/> is the node list this node starts with.</summary>
+public sealed record StartPlan(StartAction Action, string Reason, IReadOnlyList<OmNode> ConfigNodes, bool NeedsInit, bool NeedsMarker);
+
+/// <summary>
+/// Decides what an OM does at start (design.md "om-lifecycle start"). Pure: the live ring decides
+/// member or joiner; the lookup delta is only a hint.
+/// </summary>
+public static class StartDecision
+{
+    public static StartPlan Decide(StartFacts f)
+    {
+        var self = f.Self;
+        var doc = f.Doc;
+        var ring = f.Ring;
+        var isVoter = ring.IsVoter(self.Id);
+
+        if (!doc.IsDesired(self.Id) && !isVoter)
+            return Refuse($"{self.Id} is not among the {doc.Replicas} desired OMs and is not a member of the live ring; it is leaving and scale-in stops it. Nothing to start.");
+
+        if (f.Version?.NodeId is { } versionNode && versionNode != self.Id)
+            return Refuse($"The volume's VERSION ({OmVersionFile.PathIn(doc.MetadataDir)}) belongs to OM '{versionNode}', not '{self.Id}'. This PVC holds another node's data: give this pod its own volume, or wipe it with 'om-lifecycle wipe --node {versionNode}' once that node is gone.");
+
+        if (f.Marker is { } marker)
+        {
+            if (marker.NodeId != self.Id || marker.ServiceId != doc.ServiceId)
+                return Refuse($"The bootstrap marker says this volume belongs to node '{marker.NodeId}' of ring '{marker.ServiceId}', but this is '{self.Id}' of ring '{doc.ServiceId}'. Refusing to start on another ring's data; use a fresh volume or wipe this one.");
+            if (ring.HasLeader && !isVoter)
+            {
+                if (f.Record?.Decommissioned.Contains(self.Id) == true)
+                    return new StartPlan(StartAction.WipeStale, $"{self.Id} was decommissioned (ring record) and the leader {ring.LeaderId} does not list it; its old data must go before it can join again.", [], false, false);
+                return Refuse($"The marker says {self.Id} is a member, but the leader {ring.LeaderId} does not have it in the Ratis configuration ({string.Join(", ", ring.Voters)}). Run 'om-lifecycle status' and, if the node was removed, 'om-lifecycle wipe --node {self.Id}' before it joins again.");
+            }
+            if (f.Version is null)
+                return Refuse($"The marker says {self.Id} is a member, but {OmVersionFile.PathIn(doc.MetadataDir)} is missing: the volume is incomplete. Run 'om-lifecycle status'; wipe it and let it join again if the ring has a majority without it.");
+            return new StartPlan(StartAction.Member, $"{self.Id} has its bootstrap marker: it is a member and starts normally.", MemberList(f), false, false);
+        }
+
+        if (ring.HasLeader)
+        {
+            if (isVoter)
+                return new StartPlan(StartAction.Member,
+                    f.Version is null
+                        ? $"The leader {ring.LeaderId} lists {self.Id} as a voter and the volume is empty: init, then start as a member."
+                        : $"The leader {ring.LeaderId} lists {self.Id} as a voter: it is a member whose marker was not written yet.",
+                    MemberList(f), f.Version is null, true);
+
+            var ahead = doc.Nodes.Where(n => n.Ordinal < self.Ordinal && !ring.IsVoter(n.Id)).Select(n => n.Id).ToList();
+            if (ahead.Count > 0)
+                return Wait($"{self.Id} joins after the lower ordinals {string.Join(", ", ahead)}, which are not members yet (one bootstrap at a time, in ordinal order).");
+
+            var joinerList = ring.Voters.Where(v => doc.OrdinalOf(v) is not null).Select(doc.NodeFor).Append(self).DistinctBy(n => n.Id).OrderBy(n => n.Ordinal).ToList();
+            return new StartPlan(StartAction.Bootstrap,
+                $"A ring with leader {ring.LeaderId} exists and {self.Id} is not in it: bootstrap with the confirmed members {string.Join(", ", ring.Voters)} plus itself.",
+                joinerList, false, true);
+        }
+
+        if (IsFirstInstall(f))
+            return new StartPlan(StartAction.InitialMember,
+                $"No ring exists yet and this is a first install: {self.Id} initialises with all {doc.Replicas} initial members.",
+                doc.Nodes, f.Version is null, true);
+
+        var asked = string.Join(", ", ring.Probes.Values.Select(p => $"{p.NodeId}: {p.Problem ?? p.State?.Role}"));
+        return Wait($"No OM ring with a leader answers ({asked}) and this is not a first install, so {self.Id} waits instead of starting a new ring.");
+
+        static StartPlan Refuse(string why) => new(StartAction.Refuse, why, [], false, false);
+        static StartPlan Wait(string why) => new(StartAction.Wait, why, [], false, false);
+    }
+
+    /// <summary>A first install has no ring record and no previous StatefulSet, and this volume is empty.</summary>
+    public static bool IsFirstInstall(StartFacts f) =>
+        f.Version is null
+        && (f.Record is null || f.Record.ActualVoters.Count == 0)
+        && f.Doc.PreviousReplicas is null or 0;
+
+    /// <summary>A member lists every desired node plus voters still leaving, minus removed ones.</summary>
+    private static IReadOnlyList<OmNode> MemberList(StartFacts f) =>
+        ConfigWriter.FullRing(f.Doc, f.Ring, ConfigWriter.Decommissioned(f.Doc, f.Record));
+}
