@@ -1,7 +1,220 @@
+using OmLifecycle.Cli;
+using OmLifecycle.Kubernetes;
+using OmLifecycle.Membership;
+using OmLifecycle.Ozone;
+using OmLifecycle.Process;
+using OmLifecycle.Volume;
+
 namespace OmLifecycle.Lifecycle;
 
-/// <summary>Placeholder while the entrypoint commands are written.</summary>
+/// <summary>
+/// `start -- ozone om`: the OM entrypoint (design.md "om-lifecycle start"). Decides from the
+/// volume and the live ring, runs Ozone, confirms membership through Ratis' own state, writes the
+/// marker, then supervises the OM and keeps its ozone-site.xml in step with the membership.
+/// </summary>
 public sealed class Starter(LifecycleContext ctx)
 {
-    public Task<int> RunAsync(string[] command, CancellationToken cancellationToken) => throw new NotImplementedException(ctx.Doc.ServiceId);
+    private enum Outcome { Exited, RetryBootstrap }
+
+    public async Task<int> RunAsync(string[] command, CancellationToken cancellationToken)
+    {
+        if (command.Length == 0) throw LifecycleException.Refused("start needs the OM command after '--', e.g. 'om-lifecycle start -- ozone om'.");
+        var self = ctx.Self();
+        var waitDeadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.WaitForTurn;
+        DateTimeOffset? bootstrapDeadline = null;
+        var attempts = 0;
+
+        while (true)
+        {
+            var facts = await GatherAsync(self, cancellationToken);
+            var plan = StartDecision.Decide(facts);
+            ctx.Log.Info("start.decide", plan.Reason, ("node", self.Id), ("action", plan.Action.ToString()));
+            Heartbeat(plan.Action.ToString(), plan.Reason);
+            var removed = ConfigWriter.Decommissioned(ctx.Doc, facts.Record);
+
+            switch (plan.Action)
+            {
+                case StartAction.Refuse:
+                    await RecordErrorAsync(plan.Reason, cancellationToken);
+                    throw LifecycleException.Refused(plan.Reason);
+
+                case StartAction.Wait:
+                    if (ctx.Clock.GetUtcNow() > waitDeadline)
+                        throw LifecycleException.Deadline($"{plan.Reason} Gave up after timeouts.waitForTurn ({ctx.Doc.Timeouts.WaitForTurn.TotalSeconds:0} s); the pod restarts and waits again.");
+                    await ctx.PauseAsync(cancellationToken);
+                    continue;
+
+                case StartAction.WipeStale:
+                    VolumeWiper.Wipe(ctx.Doc.MetadataDir);
+                    ctx.Log.Info("start.wipe", $"wiped the stale data of decommissioned {self.Id} before it joins again", ("node", self.Id));
+                    if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r.WithWiped(self.Id), cancellationToken);
+                    continue;
+
+                case StartAction.Member or StartAction.InitialMember:
+                    ConfigWriter.Write(ctx, plan.ConfigNodes, removed, self.Id);
+                    if (plan.NeedsInit) await InitAsync(command, cancellationToken);
+                    var mode = plan.Action == StartAction.InitialMember ? "init" : "member";
+                    var (_, code) = await RunOmAsync(self, command, [], plan.NeedsMarker ? mode : null, deadline: null, cancellationToken);
+                    return code;
+
+                case StartAction.Bootstrap:
+                    bootstrapDeadline ??= ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.Bootstrap;
+                    attempts++;
+                    ConfigWriter.Write(ctx, plan.ConfigNodes, removed, self.Id);
+                    var (outcome, exit) = await RunOmAsync(self, command, ["--bootstrap"], "bootstrap", bootstrapDeadline, cancellationToken);
+                    if (outcome == Outcome.Exited) return exit;
+                    if (ctx.Clock.GetUtcNow() > bootstrapDeadline)
+                    {
+                        var why = $"{self.Id} could not bootstrap within timeouts.bootstrap ({ctx.Doc.Timeouts.Bootstrap.TotalSeconds:0} s, {attempts} attempts): Ozone's pre-check kept failing (exit 1), so some member's ozone-site.xml does not list {self.Id} yet. Check 'om-lifecycle status' on the members.";
+                        await RecordErrorAsync(why, cancellationToken);
+                        throw LifecycleException.Deadline(why);
+                    }
+                    ctx.Log.Warn("start.bootstrap-retry", "Ozone's bootstrap pre-check failed (exit 1): peers' ozone-site.xml not updated yet; deciding again", ("node", self.Id), ("attempt", attempts));
+                    await ctx.PauseAsync(cancellationToken);
+                    continue;
+            }
+        }
+    }
+
+    private async Task<StartFacts> GatherAsync(OmNode self, CancellationToken cancellationToken)
+    {
+        var marker = BootstrapMarker.Read(ctx.Doc.MetadataDir);
+        var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
+        var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
+        var ring = await ctx.ObserveAsync(HighestKnownOrdinal(record) + 1, cancellationToken);
+        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available);
+    }
+
+    private int HighestKnownOrdinal(RingRecord? record) =>
+        (record?.ActualVoters ?? []).Concat(record?.Decommissioned ?? []).Select(id => ctx.Doc.OrdinalOf(id) ?? -1).DefaultIfEmpty(-1).Max();
+
+    /// <summary>`ozone om --init`: writes VERSION (Ozone fetches the cluster id from SCM).</summary>
+    private async Task InitAsync(string[] command, CancellationToken cancellationToken)
+    {
+        Heartbeat("init", "ozone om --init");
+        var started = ctx.Clock.GetUtcNow();
+        var result = await ctx.Runner.RunAsync(new ProcessSpec(command[0], [.. command[1..], "--init"]), cancellationToken);
+        ctx.Log.Call(string.Join(' ', command) + " --init", "empty volume", $"exit {result.ExitCode}", ctx.Clock.GetUtcNow() - started);
+        Console.Out.Write(result.StandardOutput);
+        Console.Error.Write(result.StandardError);
+        if (result.ExitCode != 0)
+            throw LifecycleException.Ozone($"'{string.Join(' ', command)} --init' failed with exit {result.ExitCode} ({result.FirstErrorLine}). Ozone could not write VERSION; check that SCM is reachable and the volume is writable.");
+    }
+
+    /// <summary>
+    /// Runs the OM until it exits, confirming membership when <paramref name="markerMode"/> is set
+    /// and keeping the config in sync. A bootstrap that exits 1 before it is confirmed is retried.
+    /// </summary>
+    private async Task<(Outcome, int)> RunOmAsync(OmNode self, string[] command, string[] extra, string? markerMode, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    {
+        using var child = ChildProcess.Start(new ProcessSpec(command[0], [.. command[1..], .. extra]));
+        ctx.Log.Info("start.run", $"started {string.Join(' ', command.Concat(extra))}", ("node", self.Id), ("pid", child.Id));
+        Heartbeat(markerMode == "bootstrap" ? "bootstrapping" : "running", string.Join(' ', command.Concat(extra)));
+        using var stopWork = new CancellationTokenSource();
+        var exited = child.WaitForExitAsync(CancellationToken.None);
+        var work = Task.Run(() => ConfirmAndSyncAsync(self, markerMode, deadline, child, stopWork.Token), CancellationToken.None);
+
+        try
+        {
+            await exited.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            ctx.Log.Info("start.signal", "forwarding SIGTERM to the OM", ("pid", child.Id));
+            child.Terminate();
+        }
+        var code = await exited;
+        await stopWork.CancelAsync();
+        try { await work; } catch (OperationCanceledException) { }
+        // The marker on disk is the record of confirmation, whether or not the sync loop was interrupted.
+        var confirmed = markerMode is null || BootstrapMarker.Read(ctx.Doc.MetadataDir)?.NodeId == self.Id;
+        ctx.Log.Info("start.exit", $"the OM exited with {code}", ("node", self.Id), ("exitCode", code), ("confirmed", confirmed));
+        if (!confirmed && markerMode == "bootstrap" && code == 1 && !cancellationToken.IsCancellationRequested) return (Outcome.RetryBootstrap, code);
+        return (Outcome.Exited, code);
+    }
+
+    /// <summary>Confirms the node joined (then writes the marker), then keeps ozone-site.xml in sync.</summary>
+    private async Task ConfirmAndSyncAsync(OmNode self, string? markerMode, DateTimeOffset? deadline, ChildProcess child, CancellationToken cancellationToken)
+    {
+        var confirmed = markerMode is null;
+        var lastView = RingView.Empty;
+        var doc = ctx.Doc;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            await ctx.PauseAsync(cancellationToken);
+            if (child.HasExited) break;
+            var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
+            var view = await ctx.ObserveAsync(HighestKnownOrdinal(record) + 1, cancellationToken);
+            if (view.HasLeader) lastView = view;
+
+            if (!confirmed)
+            {
+                if (view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id))
+                {
+                    var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
+                    new BootstrapMarker(self.Id, ctx.Doc.ServiceId, version?.ClusterId ?? "", ctx.Clock.GetUtcNow(), markerMode!).WriteTo(ctx.Doc.MetadataDir);
+                    confirmed = true;
+                    ctx.Log.Info("start.confirmed", $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
+                    Heartbeat("running", "confirmed member");
+                    if (ctx.Kube.Available)
+                        await ctx.Kube.UpdateRingAsync(r => r with { ActualVoters = view.Voters, Leader = view.LeaderId }, cancellationToken);
+                }
+                else if (deadline is { } d && ctx.Clock.GetUtcNow() > d)
+                {
+                    // HDDS-16057: a bootstrap can loop forever; report it instead of waiting on it.
+                    var why = $"{self.Id} started '--bootstrap' but the leader {view.LeaderId ?? "(none)"} did not list it as a voter within timeouts.bootstrap ({ctx.Doc.Timeouts.Bootstrap.TotalSeconds:0} s). The bootstrap is stuck (see HDDS-16057 in Ozone 2.2.0); stopping it so that the pod restarts and tries again.";
+                    ctx.Log.Error("start.stuck", why, ("node", self.Id));
+                    await RecordErrorAsync(why, cancellationToken);
+                    child.Terminate();
+                    return;
+                }
+                else continue;
+            }
+
+            doc = await FreshDocumentAsync(doc, cancellationToken);
+            var removed = ConfigWriter.Decommissioned(doc, record);
+            ConfigWriter.Write(ctx with { Doc = doc }, ConfigWriter.FullRing(doc, lastView, removed), removed, self.Id);
+            Heartbeat("running", "member");
+        }
+    }
+
+    /// <summary>The membership as the API has it now, else the mounted file; a bad update keeps the last good one.</summary>
+    private async Task<MembershipDocument> FreshDocumentAsync(MembershipDocument current, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var text = ctx.Kube.Available ? await ctx.Kube.ReadMembershipAsync(cancellationToken) : null;
+            return text is not null ? MembershipLoader.Parse(text, ctx.Doc.MembershipConfigMap) : MembershipLoader.LoadFile(ctx.Env.MembershipPath);
+        }
+        catch (LifecycleException e)
+        {
+            ctx.Log.Warn("start.membership", $"keeping the last good membership: {e.Message}");
+            return current;
+        }
+    }
+
+    private async Task RecordErrorAsync(string why, CancellationToken cancellationToken)
+    {
+        if (!ctx.Kube.Available) return;
+        try
+        {
+            await ctx.Kube.UpdateRingAsync(r => r with { LastError = $"{ctx.Env.PodName}: {why}" }, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            ctx.Log.Warn("start.record", $"could not record the error in the ring ConfigMap: {e.Message}");
+        }
+    }
+
+    private void Heartbeat(string phase, string reason)
+    {
+        try
+        {
+            new RunState(phase, reason, ctx.Clock.GetUtcNow()).Write();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ctx.Log.Warn("start.heartbeat", $"cannot write {RunState.DirectoryPath}: {e.Message}; probes will fail. Mount an emptyDir there.");
+        }
+    }
 }
