@@ -19,7 +19,7 @@ public static class Installer
         var target = Path.Combine(directory, ExecutableName);
         var temp = Path.Combine(directory, $".{ExecutableName}.{Environment.ProcessId}.tmp");
         File.Copy(source, temp, overwrite: true);
-        File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
             | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         File.Move(temp, target, overwrite: true);
         Console.WriteLine($"installed {target}");
