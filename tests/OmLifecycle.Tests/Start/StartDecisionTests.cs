@@ -1,0 +1,165 @@
+using OmLifecycle.Kubernetes;
+using OmLifecycle.Lifecycle;
+using OmLifecycle.Membership;
+using OmLifecycle.Ozone;
+using OmLifecycle.Tests.Membership;
+using OmLifecycle.Volume;
+
+namespace OmLifecycle.Tests.Start;
+
+public sealed class StartDecisionTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void A_first_install_initialises_every_node_with_all_initial_members()
+    {
+        var plan = Decide(new MembershipYaml { PreviousReplicas = null }, self: 1, ring: NoRing());
+
+        plan.Action.Should().Be(StartAction.InitialMember);
+        plan.NeedsInit.Should().BeTrue();
+        plan.ConfigNodes.Select(n => n.Id).Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+    }
+
+    [Fact]
+    public void Without_a_ring_a_node_that_is_not_on_a_first_install_waits_and_says_why()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 4, PreviousReplicas = 3 }, self: 3, ring: NoRing());
+
+        plan.Action.Should().Be(StartAction.Wait);
+        plan.Reason.Should().Contain("not a first install");
+    }
+
+    [Fact]
+    public void Without_a_ring_a_record_of_earlier_voters_means_it_is_not_a_first_install()
+    {
+        var plan = Decide(new MembershipYaml { PreviousReplicas = null }, self: 0, ring: NoRing(),
+            record: RingRecord.Empty with { ActualVoters = ["ozone-om-0", "ozone-om-1", "ozone-om-2"] });
+
+        plan.Action.Should().Be(StartAction.Wait);
+    }
+
+    [Fact]
+    public void A_node_with_its_marker_starts_as_a_member_even_without_a_ring()
+    {
+        var plan = Decide(new MembershipYaml(), self: 2, ring: NoRing(), marker: Marker("ozone-om-2"), version: Version("ozone-om-2"));
+
+        plan.Action.Should().Be(StartAction.Member);
+        plan.NeedsInit.Should().BeFalse();
+        plan.NeedsMarker.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_joiner_bootstraps_with_the_confirmed_members_plus_itself_and_never_later_joiners()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 6, PreviousReplicas = 3 }, self: 3, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"));
+
+        plan.Action.Should().Be(StartAction.Bootstrap);
+        plan.ConfigNodes.Select(n => n.Id).Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3");
+    }
+
+    [Fact]
+    public void Joiner_waits_for_lower_ordinal_joiners()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 6, PreviousReplicas = 3 }, self: 5, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3"));
+
+        plan.Action.Should().Be(StartAction.Wait);
+        plan.Reason.Should().Contain("ozone-om-4");
+    }
+
+    [Fact]
+    public void A_voter_whose_marker_was_not_written_yet_is_a_member_that_needs_its_marker()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 4 }, self: 3, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3"),
+            version: Version("ozone-om-3"));
+
+        plan.Action.Should().Be(StartAction.Member);
+        plan.NeedsMarker.Should().BeTrue();
+        plan.NeedsInit.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_killed_bootstrap_that_left_VERSION_but_no_marker_is_resolved_by_the_ring_and_bootstraps_again()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 4 }, self: 3, ring: Ring("ozone-om-1", "ozone-om-0", "ozone-om-1", "ozone-om-2"), version: Version("ozone-om-3"));
+
+        plan.Action.Should().Be(StartAction.Bootstrap);
+    }
+
+    [Fact]
+    public void A_volume_whose_VERSION_names_another_node_is_refused()
+    {
+        var plan = Decide(new MembershipYaml(), self: 1, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"), version: Version("ozone-om-2"));
+
+        plan.Action.Should().Be(StartAction.Refuse);
+        plan.Reason.Should().Contain("belongs to OM 'ozone-om-2'");
+    }
+
+    [Fact]
+    public void A_marker_of_another_ring_is_refused()
+    {
+        var plan = Decide(new MembershipYaml(), self: 1, ring: NoRing(), marker: Marker("ozone-om-1", service: "other"), version: Version("ozone-om-1"));
+
+        plan.Action.Should().Be(StartAction.Refuse);
+        plan.Reason.Should().Contain("ring 'other'");
+    }
+
+    [Fact]
+    public void A_marker_the_ring_does_not_confirm_is_refused_unless_the_record_says_the_node_was_decommissioned()
+    {
+        var ring = Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2");
+        var yaml = new MembershipYaml { Replicas = 4 };
+
+        Decide(yaml, self: 3, ring, marker: Marker("ozone-om-3"), version: Version("ozone-om-3")).Action.Should().Be(StartAction.Refuse);
+        Decide(yaml, self: 3, ring, marker: Marker("ozone-om-3"), version: Version("ozone-om-3"),
+            record: RingRecord.Empty.WithDecommissioned("ozone-om-3")).Action.Should().Be(StartAction.WipeStale);
+    }
+
+    [Fact]
+    public void A_pod_beyond_the_desired_size_that_is_no_voter_is_refused()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 3 }, self: 4, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"));
+
+        plan.Action.Should().Be(StartAction.Refuse);
+        plan.Reason.Should().Contain("not among the 3 desired OMs");
+    }
+
+    [Fact]
+    public void A_leaving_voter_that_restarts_keeps_running_as_a_member_until_scale_in_removes_it()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 3, PreviousReplicas = 5 }, self: 4, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3", "ozone-om-4"),
+            marker: Marker("ozone-om-4"), version: Version("ozone-om-4"));
+
+        plan.Action.Should().Be(StartAction.Member);
+        plan.ConfigNodes.Select(n => n.Id).Should().Contain("ozone-om-4");
+    }
+
+    [Fact]
+    public void A_member_lists_decommissioned_nodes_out_of_its_ring_but_a_reused_ordinal_comes_back()
+    {
+        var record = RingRecord.Empty.WithDecommissioned("ozone-om-3").WithDecommissioned("ozone-om-4");
+        var plan = Decide(new MembershipYaml { Replicas = 4, PreviousReplicas = 3 }, self: 0, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"),
+            marker: Marker("ozone-om-0"), version: Version("ozone-om-0"), record: record);
+
+        plan.ConfigNodes.Select(n => n.Id).Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3");
+        ConfigWriter.Decommissioned(new MembershipYaml { Replicas = 4 }.Parse(), record).Select(n => n.Id).Should().Equal("ozone-om-4");
+    }
+
+    private static StartPlan Decide(MembershipYaml yaml, int self, RingView ring, BootstrapMarker? marker = null, OmVersionFile? version = null, RingRecord? record = null)
+    {
+        var doc = yaml.Parse();
+        return StartDecision.Decide(new StartFacts(doc, doc.NodeAt(self), marker, version, ring, record, KubernetesAvailable: true));
+    }
+
+    private static RingView NoRing() => RingView.Empty;
+
+    private static RingView Ring(string leader, params string[] voters)
+    {
+        var probes = voters.ToDictionary(v => v, v => new NodeProbe(v, new RaftServerState(v, leader, 1, "group-1", v == leader ? "LEADER" : "FOLLOWER", []), null));
+        return new RingView(leader, voters, probes, "group-1");
+    }
+
+    private static BootstrapMarker Marker(string node, string service = "ozone") => new(node, service, "CID-1", Now, "init");
+
+    private static OmVersionFile Version(string node) => new(node, "CID-1", "OM");
+}
