@@ -14,6 +14,8 @@ namespace OmLifecycle.Lifecycle;
 /// </summary>
 public sealed class Starter(LifecycleContext ctx)
 {
+    private const int SyncEveryPolls = 5;
+
     private enum Outcome { Exited, RetryBootstrap }
 
     public async Task<int> RunAsync(string[] command, CancellationToken cancellationToken)
@@ -141,7 +143,8 @@ public sealed class Starter(LifecycleContext ctx)
         var doc = ctx.Doc;
         while (!cancellationToken.IsCancellationRequested)
         {
-            await ctx.PauseAsync(cancellationToken);
+            // Confirmation is watched closely; once a member, the sync is a slower background chore.
+            for (var i = 0; i < (confirmed ? SyncEveryPolls : 1); i++) await ctx.PauseAsync(cancellationToken);
             if (child.HasExited) break;
             var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
             var view = await ctx.ObserveAsync(HighestKnownOrdinal(record) + 1, cancellationToken);
