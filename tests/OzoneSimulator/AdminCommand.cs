@@ -1,0 +1,172 @@
+using System.Text.Json;
+
+namespace OzoneSimulator;
+
+/// <summary>
+/// `ozone admin [--set=k=v]… om roles|getserviceroles|decommission|transfer …`: GetServiceRolesSubcommand,
+/// DecommissionOMSubcommand and TransferOmLeaderSubCommand as ozone-facts.md describes them.
+/// </summary>
+public sealed class AdminCommand(SimState state)
+{
+    public async Task<int> RunAsync(string[] args)
+    {
+        var overrides = new List<KeyValuePair<string, string>>();
+        var rest = new List<string>();
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--set=", StringComparison.Ordinal) && arg[6..].Split('=', 2) is [var k, var v]) overrides.Add(new(k, v));
+            else rest.Add(arg);
+        }
+        var config = SimConfig.FromEnvironment(overrides);
+        if (rest is not ["om", var sub, .. var options]) throw Usage("Missing required subcommand. Usage: ozone admin om [roles|decommission|transfer]");
+        var opts = Options.Parse([.. options]);
+        var svc = opts.Value("-id", "--service-id", "--om-service-id") ?? config.ServiceId ?? throw Usage("Missing required option: '--service-id'");
+        return sub switch
+        {
+            "roles" or "getserviceroles" => await RolesAsync(config, svc, opts),
+            "decommission" => Decommission(config, svc, opts),
+            "transfer" => Transfer(svc, opts),
+            _ => throw Usage($"Unmatched argument at index 1: '{sub}'"),
+        };
+    }
+
+    private async Task<int> RolesAsync(SimConfig config, string svc, Options opts)
+    {
+        if (state.TakeForcedExit("roles", null) is { } forced) throw new SimExit(forced, "Forced failure of roles");
+        opts.RejectUnknown("--json", "--table");
+        var attempts = int.TryParse(config.Get("ozone.client.failover.max.attempts"), out var a) ? a : 500;
+        for (var attempt = 1; ; attempt++)
+        {
+            var ring = state.Read();
+            if (ring.Leader is { } leader && ring.Running.TryGetValue(leader, out var leaderNode))
+            {
+                // The leader's in-memory peer map: voters, nodes asking to join, and what its own config lists.
+                var leaderConf = SimConfig.Load(leaderNode.ConfPath);
+                var peers = ring.Voters.Concat(ring.PendingJoiners).Concat(leaderConf.Nodes(svc)).Distinct().OrderBy(Election.Ordinal).ToList();
+                var rows = peers.Select(p => (Id: p, Role: p == leader ? "LEADER" : "FOLLOWER", Host: SimConfig.Host(leaderConf.Address(svc, p)) ?? p)).ToList();
+                if (opts.Has("--json"))
+                    Console.Out.WriteLine(JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object> { [r.Id] = new { serverRole = r.Role, hostname = r.Host } }), new JsonSerializerOptions { WriteIndented = true }));
+                else
+                    foreach (var r in rows) Console.Out.WriteLine($"{r.Id} : {r.Role} ({r.Host})");
+                return 0;
+            }
+            if (attempt >= attempts) throw new SimExit(255, $"Failed to get OM service roles: no OM leader found for {svc} after {attempts} attempts.");
+            await SimState.Sleep(2);
+        }
+    }
+
+    private int Decommission(SimConfig config, string svc, Options opts)
+    {
+        var nodeId = opts.Value("-nodeid", "--nodeid") ?? throw Usage("Missing required option: '--nodeid'");
+        var hostname = opts.Value("-hostname", "--node-host-address") ?? throw Usage("Missing required option: '--node-host-address'");
+        var force = opts.Has("--force");
+        opts.RejectUnknown("--force");
+        if (state.TakeForcedExit("decommission", nodeId) is { } forced) throw new SimExit(forced, $"Failed to decommission OM {nodeId}");
+
+        var configured = config.Address(svc, nodeId) ?? throw Fail(nodeId, $"OM {nodeId} is not configured in this client's ozone-site.xml.");
+        var hostIp = state.Resolve(hostname);
+        var configuredIp = state.Resolve(SimConfig.Host(configured)!);
+        if (hostIp is null || configuredIp is null) throw Fail(nodeId, $"Could not resolve {(hostIp is null ? hostname : configured)}.");
+        if (hostIp != configuredIp) throw Fail(nodeId, $"OM {nodeId}'s address {configured} does not match the given host {hostname}.");
+
+        var ring = state.Read();
+        if (!force)
+        {
+            if (!config.Decommissioned(svc).Contains(nodeId))
+                throw Fail(nodeId, $"OM {nodeId} is not in ozone.om.decommissioned.nodes.{svc} of this client's config.");
+            foreach (var (peer, node) in ring.Running.Where(p => p.Key != nodeId && ring.Voters.Contains(p.Key)))
+            {
+                var remote = SimConfig.Load(node.ConfPath);
+                if (!remote.Decommissioned(svc).Contains(nodeId) || remote.Address(svc, nodeId) != configured)
+                    throw Fail(nodeId, $"OM {peer} does not list {nodeId} as decommissioned in its ozone-site.xml.");
+            }
+        }
+
+        var error = state.Update(r =>
+        {
+            if (r.Leader is null) return "No OM leader: the ring has lost its majority, so the configuration cannot change.";
+            if (r.Leader == nodeId || !r.Voters.Contains(nodeId)) return "OM node not present in the OM peer list.";
+            if (r.Voters.Count < 2) return "Cannot remove the last OM of the ring.";
+            var alive = r.Voters.Count(r.Running.ContainsKey);
+            if (!Election.HasMajority(alive, r.Voters.Count)) return "The ring has no majority to commit the change.";
+            r.Voters.Remove(nodeId);
+            return null;
+        });
+        if (error is not null) throw Fail(nodeId, error);
+        Console.Out.WriteLine($"Successfully decommissioned OM {nodeId}");
+        return 0;
+    }
+
+    private int Transfer(string svc, Options opts)
+    {
+        var target = opts.Value("-n", "--newLeaderId", "--new-leader-id");
+        var random = opts.Has("-r") || opts.Has("--random");
+        opts.RejectUnknown("-r", "--random");
+        if (target is null && !random) throw Usage("Missing required option: '-n' or '-r'");
+        if (state.TakeForcedExit("transfer", target) is { } forced) throw new SimExit(forced, "Failed to transfer leadership.");
+        var refuse = state.Faults().RefuseTransfer;
+        var error = state.Update(r =>
+        {
+            if (r.Leader is null) return "No OM leader.";
+            var chosen = target ?? r.Voters.Where(v => v != r.Leader && r.Running.ContainsKey(v)).OrderBy(Election.Ordinal).FirstOrDefault();
+            if (chosen is null || !r.Voters.Contains(chosen)) return $"Target {chosen} not found in group {r.GroupId}.";
+            if (chosen == r.Leader) return null;
+            if (refuse || !r.Running.ContainsKey(chosen)) return $"Target {chosen} not in FOLLOWER role.";
+            r.Leader = chosen;
+            r.Term++;
+            r.LeaderChanges++;
+            target = chosen;
+            return null;
+        });
+        if (error is not null) throw new SimExit(255, error);
+        Console.Out.WriteLine($"Transfer leadership successfully to {target}.");
+        return 0;
+    }
+
+    private static SimExit Usage(string message) => new(2, message);
+
+    private static SimExit Fail(string nodeId, string reason) => new(255, $"Failed to decommission OM {nodeId}: {reason}");
+
+    /// <summary>picocli-like options: "-x value", "--x value", "--x=value" and flags.</summary>
+    private sealed class Options(Dictionary<string, string?> values)
+    {
+        private readonly HashSet<string> used = [];
+
+        public static Options Parse(string[] args)
+        {
+            var values = new Dictionary<string, string?>(StringComparer.Ordinal);
+            for (var i = 0; i < args.Length; i++)
+            {
+                var arg = args[i];
+                if (!arg.StartsWith('-')) throw new SimExit(2, $"Unmatched argument: '{arg}'");
+                if (arg.Contains('=')) { var p = arg.Split('=', 2); values[p[0]] = p[1]; continue; }
+                var isFlag = arg is "--json" or "--table" or "--force" or "-r" or "--random";
+                values[arg] = isFlag || i + 1 >= args.Length ? null : args[++i];
+            }
+            return new Options(values);
+        }
+
+        public string? Value(params string[] names)
+        {
+            foreach (var n in names)
+            {
+                if (values.TryGetValue(n, out var v)) { used.Add(n); return v; }
+            }
+            return null;
+        }
+
+        public bool Has(string name)
+        {
+            if (!values.ContainsKey(name)) return false;
+            used.Add(name);
+            return true;
+        }
+
+        public void RejectUnknown(params string[] flags)
+        {
+            foreach (var f in flags) Has(f);
+            var unknown = values.Keys.Where(k => !used.Contains(k)).ToList();
+            if (unknown.Count > 0) throw new SimExit(2, $"Unknown option: '{unknown[0]}'");
+        }
+    }
+}

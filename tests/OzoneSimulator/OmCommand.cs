@@ -1,0 +1,160 @@
+using System.Runtime.InteropServices;
+
+namespace OzoneSimulator;
+
+/// <summary>
+/// `ozone om [--init | --bootstrap [--force]]` (OzoneManagerStarter.java): init writes VERSION and
+/// exits; bootstrap inits, runs the pre-check, asks the leader to add it and keeps running as that
+/// OM; a plain start runs until SIGTERM.
+/// </summary>
+public sealed class OmCommand(SimState state, SimConfig config)
+{
+    public async Task<int> RunAsync(string[] args)
+    {
+        var init = args.Contains("--init");
+        var bootstrap = args.Contains("--bootstrap");
+        var force = args.Contains("--force");
+        var unknown = args.Where(a => a is not ("--init" or "--bootstrap" or "--force")).ToList();
+        if (unknown.Count > 0 || (init && bootstrap)) throw new SimExit(2, $"Unknown option: '{string.Join(' ', unknown)}'\nUsage: ozone om [--init | --bootstrap [--force]]");
+
+        var svc = config.ServiceId ?? throw new SimExit(255, "OM Init failed. ozone.om.service.ids is not set.");
+        var nodeId = config.Get("ozone.om.node.id") ?? throw new SimExit(255, "OM Init failed. Could not determine the OM node id (ozone.om.node.id).");
+        var metadataDir = config.MetadataDir;
+
+        if (init || bootstrap)
+        {
+            if (state.TakeForcedExit("init", nodeId) is { } forced) throw new SimExit(forced, "OM Init failed.");
+            Init(nodeId, metadataDir);
+            if (init) return 0;
+        }
+
+        var version = OmData.ReadVersion(metadataDir)
+            ?? throw new SimExit(1, "OM not initialized, current OM storage state: NOT_INITIALIZED. Please ensure 'ozone om --init' command is executed to generate all the required metadata to " + metadataDir);
+        if (version.GetValueOrDefault("nodeId") != nodeId)
+            throw new SimExit(1, $"Configured OM NodeId: {nodeId} does not match the existing nodeId in the VERSION file: {version.GetValueOrDefault("nodeId")}");
+
+        var address = config.Address(svc, nodeId) ?? throw new SimExit(1, $"OM address for {nodeId} is not configured.");
+        var host = SimConfig.Host(address)!;
+        var http = config.HttpAddress(svc, nodeId)!;
+        var ratisPort = int.TryParse(config.Get($"ozone.om.ratis.port.{svc}.{nodeId}"), out var rp) ? rp : 9872;
+        var ip = state.Resolve(SimConfig.Host(http)!) ?? throw new SimExit(1, $"Unable to resolve {SimConfig.Host(http)} for the OM HTTP server.");
+        using var server = new JmxServer(state, nodeId, ip, int.Parse(http.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), ratisPort);
+        server.Start();
+
+        using var stop = new CancellationTokenSource();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
+
+        Register(nodeId, host, metadataDir, svc, formRing: !bootstrap);
+        try
+        {
+            if (bootstrap)
+            {
+                if (state.TakeForcedExit("bootstrap", nodeId) is { } forced) throw new SimExit(forced, "Failed to Bootstrap OM. Error Code: RATIS_BOOTSTRAP_ERROR");
+                if (!force) await PreCheckAsync(svc, nodeId, address, stop.Token);
+                await JoinAsync(nodeId, metadataDir, stop.Token);
+            }
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // A JVM stopped by SIGTERM exits 143.
+            return 143;
+        }
+        finally
+        {
+            state.Update(r => r.Running.Remove(nodeId));
+        }
+        return 0;
+    }
+
+    private void Init(string nodeId, string metadataDir)
+    {
+        var existing = OmData.ReadVersion(metadataDir);
+        if (existing is not null)
+        {
+            if (existing.GetValueOrDefault("nodeId") != nodeId)
+                throw new SimExit(255, $"Configured OM NodeId: {nodeId} does not match the existing nodeId in the VERSION file: {existing.GetValueOrDefault("nodeId")}\nOM Init failed.");
+            return;
+        }
+        var clusterId = state.Update(r => r.ClusterId);
+        OmData.WriteVersion(metadataDir, nodeId, clusterId);
+    }
+
+    /// <summary>Registers the running process; the first normal start with no group forms it from its node list.</summary>
+    private void Register(string nodeId, string host, string metadataDir, string svc, bool formRing)
+    {
+        var pid = Environment.ProcessId;
+        var nodes = config.Nodes(svc);
+        state.Update(r =>
+        {
+            r.Running[nodeId] = new RunningNode { Pid = pid, StartTicks = Liveness.StartTicks(pid), ConfPath = config.Path ?? "", MetadataDir = metadataDir, Host = host };
+            if (formRing && r.GroupId is null && nodes.Contains(nodeId))
+            {
+                r.GroupId = "group-" + Math.Abs(svc.GetHashCode(StringComparison.Ordinal)).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+                r.Voters = [.. nodes];
+            }
+            // A voter that restarts catches up from the leader's log.
+            if (r.Voters.Contains(nodeId) && r.Leader is { } leader && leader != nodeId && r.Running.TryGetValue(leader, out var l))
+                OmData.WriteKeys(metadataDir, OmData.ReadKeys(l.MetadataDir));
+            return 0;
+        });
+    }
+
+    /// <summary>
+    /// OzoneManager#checkConfigBeforeBootstrap: every other node of this OM's own list must run and
+    /// its on-disk ozone-site.xml (re-read now) must list this node with the same address; 20 tries, 1 s apart.
+    /// </summary>
+    private async Task PreCheckAsync(string svc, string nodeId, string address, CancellationToken ct)
+    {
+        var peers = config.Nodes(svc).Where(n => n != nodeId).ToList();
+        string? failing = null;
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            var ring = state.Read();
+            var down = state.Faults().PeerDown;
+            failing = peers.FirstOrDefault(p =>
+            {
+                if (down.Contains(p) || !ring.Running.TryGetValue(p, out var peer)) return true;
+                var remote = SimConfig.Load(peer.ConfPath);
+                return !remote.Nodes(svc).Contains(nodeId) || remote.Address(svc, nodeId) != address;
+            });
+            if (failing is null) return;
+            await SimState.Sleep(1, ct);
+        }
+        throw new SimExit(1, $"OM [{failing}[{config.Address(svc, failing!)}]] do not have or have incorrect information of the bootstrapping OM. Update their ozone-site.xml before proceeding.");
+    }
+
+    /// <summary>Asks the leader to add this node to the Ratis group; on success copies the leader's data.</summary>
+    private async Task JoinAsync(string nodeId, string metadataDir, CancellationToken ct)
+    {
+        var leader = state.Update(r =>
+        {
+            if (r.Leader is null) return null;
+            if (!r.PendingJoiners.Contains(nodeId) && !r.Voters.Contains(nodeId)) r.PendingJoiners.Add(nodeId);
+            return r.Leader;
+        });
+        if (leader is null) throw new SimExit(255, "Failed to Bootstrap OM. Error Code: LEADER_UNDETERMINED");
+
+        var faults = state.Faults();
+        if (faults.StallBootstrap.Contains(nodeId))
+        {
+            // HDDS-16057: SNAPSHOT_UNAVAILABLE forever; the process keeps running and never joins.
+            await Task.Delay(Timeout.Infinite, ct);
+        }
+        if (faults.SlowJoinSeconds.TryGetValue(nodeId, out var slow)) await SimState.Sleep(slow, ct);
+
+        var error = state.Update(r =>
+        {
+            if (r.Leader is null) return "LEADER_UNDETERMINED";
+            var alive = r.Voters.Count(r.Running.ContainsKey);
+            if (!Election.HasMajority(alive, r.Voters.Count)) return "LEADER_NOT_READY";
+            r.PendingJoiners.Remove(nodeId);
+            if (!r.Voters.Contains(nodeId)) r.Voters.Add(nodeId);
+            OmData.WriteKeys(metadataDir, OmData.ReadKeys(r.Running[r.Leader].MetadataDir));
+            return null;
+        });
+        if (error is not null) throw new SimExit(255, $"Failed to Bootstrap OM. Error Code: {error}");
+        Console.Out.WriteLine($"Successfully bootstrapped OM {nodeId} and joined the Ratis group {state.Read().GroupId}");
+    }
+}

@@ -1,0 +1,44 @@
+using System.Text.Json;
+
+namespace OzoneSimulator;
+
+/// <summary>
+/// An OM's data on its volume: VERSION (Java properties, OMStorage.java) and the key table
+/// (a JSON file standing in for om.db).
+/// </summary>
+public static class OmData
+{
+    public static string VersionPath(string metadataDir) => Path.Combine(metadataDir, "om", "current", "VERSION");
+
+    public static string DbPath(string metadataDir) => Path.Combine(metadataDir, "om.db", "keys.json");
+
+    public static Dictionary<string, string>? ReadVersion(string metadataDir)
+    {
+        var path = VersionPath(metadataDir);
+        if (!File.Exists(path)) return null;
+        return File.ReadAllLines(path)
+            .Where(l => l.Contains('=') && !l.StartsWith('#'))
+            .Select(l => l.Split('=', 2))
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim());
+    }
+
+    public static void WriteVersion(string metadataDir, string nodeId, string clusterId)
+    {
+        var path = VersionPath(metadataDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, $"#{DateTime.UtcNow:R}\nnodeType=OM\nclusterID={clusterId}\nnodeId={nodeId}\nomUuid={Guid.NewGuid()}\nlayoutVersion=7\ncTime={DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}\n");
+    }
+
+    public static Dictionary<string, string> ReadKeys(string metadataDir)
+    {
+        var path = DbPath(metadataDir);
+        return File.Exists(path) ? JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [] : [];
+    }
+
+    public static void WriteKeys(string metadataDir, Dictionary<string, string> keys)
+    {
+        var path = DbPath(metadataDir);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, JsonSerializer.Serialize(keys));
+    }
+}

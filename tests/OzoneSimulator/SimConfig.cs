@@ -1,0 +1,58 @@
+using System.Xml.Linq;
+
+namespace OzoneSimulator;
+
+/// <summary>An Ozone configuration as the real CLI builds it: ozone-site.xml plus `--set` overrides.</summary>
+public sealed class SimConfig(IReadOnlyDictionary<string, string> values, string? path)
+{
+    public string? Path { get; } = path;
+
+    public IReadOnlyDictionary<string, string> Values { get; } = values;
+
+    public static SimConfig Load(string path, IEnumerable<KeyValuePair<string, string>>? overrides = null)
+    {
+        var values = ReadFile(path);
+        foreach (var (k, v) in overrides ?? []) values[k] = v;
+        return new SimConfig(values, path);
+    }
+
+    public static SimConfig FromEnvironment(IEnumerable<KeyValuePair<string, string>>? overrides = null) =>
+        Load(System.IO.Path.Combine(Environment.GetEnvironmentVariable("OZONE_CONF_DIR") ?? "/etc/hadoop", "ozone-site.xml"), overrides);
+
+    /// <summary>Hadoop's XML format; an unreadable file is an empty configuration, as for a missing one.</summary>
+    public static Dictionary<string, string> ReadFile(string path)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!File.Exists(path)) return values;
+        foreach (var p in XDocument.Load(path).Root?.Elements("property") ?? [])
+        {
+            var name = p.Element("name")?.Value.Trim();
+            if (!string.IsNullOrEmpty(name)) values[name] = p.Element("value")?.Value.Trim() ?? "";
+        }
+        return values;
+    }
+
+    public string? Get(string key) => Values.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
+
+    public string? ServiceId => Get("ozone.om.internal.service.id") ?? Get("ozone.om.service.ids")?.Split(',')[0];
+
+    public IReadOnlyList<string> Decommissioned(string svc) => List($"ozone.om.decommissioned.nodes.{svc}");
+
+    /// <summary>`ozone.om.nodes.svc` without the ids listed as decommissioned (OmUtils drops them).</summary>
+    public IReadOnlyList<string> Nodes(string svc)
+    {
+        var removed = Decommissioned(svc);
+        return List($"ozone.om.nodes.{svc}").Where(n => !removed.Contains(n)).ToList();
+    }
+
+    public string? Address(string svc, string node) => Get($"ozone.om.address.{svc}.{node}");
+
+    public string? HttpAddress(string svc, string node) => Get($"ozone.om.http-address.{svc}.{node}") ?? (Host(Address(svc, node)) is { } h ? $"{h}:9874" : null);
+
+    public string MetadataDir => Get("ozone.om.db.dirs") ?? Get("ozone.metadata.dirs") ?? "/data/metadata";
+
+    public static string? Host(string? address) => address?.Split(':')[0];
+
+    private IReadOnlyList<string> List(string key) =>
+        Get(key)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+}

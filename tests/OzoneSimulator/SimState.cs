@@ -1,0 +1,154 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OzoneSimulator;
+
+/// <summary>A running `ozone om` process as the simulator knows it.</summary>
+public sealed class RunningNode
+{
+    public int Pid { get; set; }
+    public long StartTicks { get; set; }
+    public string ConfPath { get; set; } = "";
+    public string MetadataDir { get; set; } = "";
+    public string Host { get; set; } = "";
+}
+
+/// <summary>The shared state of the simulated Ratis ring (one JSON file, changed under a file lock).</summary>
+public sealed class Ring
+{
+    public string ClusterId { get; set; } = "CID-" + Guid.NewGuid().ToString("N")[..12];
+    public string? GroupId { get; set; }
+    public List<string> Voters { get; set; } = [];
+    public List<string> PendingJoiners { get; set; } = [];
+    public string? Leader { get; set; }
+    public long Term { get; set; }
+    public int LeaderChanges { get; set; }
+    public Dictionary<string, RunningNode> Running { get; set; } = [];
+}
+
+/// <summary>Fault switches the tests and the twin flip in faults.json.</summary>
+public sealed class Faults
+{
+    public Dictionary<string, double> SlowJoinSeconds { get; set; } = [];
+    public List<string> StallBootstrap { get; set; } = [];
+    public List<string> PeerDown { get; set; } = [];
+    public bool RefuseTransfer { get; set; }
+    public List<string> GarbageJmx { get; set; } = [];
+    public List<ForcedExit> ForcedExits { get; set; } = [];
+}
+
+/// <summary>Makes a command exit with a code: command is "init", "bootstrap", "roles", "decommission" or "transfer".</summary>
+public sealed class ForcedExit
+{
+    public string Command { get; set; } = "";
+    public string? Node { get; set; }
+    public int Code { get; set; }
+    public int Times { get; set; } = int.MaxValue;
+}
+
+/// <summary>The state directory ($OZONE_SIM_STATE) and its lock.</summary>
+public sealed class SimState(string dir)
+{
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    public string Dir { get; } = dir;
+
+    public static SimState FromEnvironment() =>
+        Environment.GetEnvironmentVariable("OZONE_SIM_STATE") is { Length: > 0 } dir
+            ? new SimState(dir)
+            : throw new SimExit(255, "OZONE_SIM_STATE is not set: the Ozone simulator needs a state directory.");
+
+    /// <summary>Scales every wait of the simulator (not retry counts); tests run at 0.01.</summary>
+    public static double TimeScale =>
+        double.TryParse(Environment.GetEnvironmentVariable("OZONE_SIM_TIME_SCALE"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : 1;
+
+    public static Task Sleep(double seconds, CancellationToken ct = default) => Task.Delay(TimeSpan.FromSeconds(seconds * TimeScale), ct);
+
+    /// <summary>Runs <paramref name="change"/> on the ring under an exclusive lock, after bringing liveness and leadership up to date.</summary>
+    public T Update<T>(Func<Ring, T> change)
+    {
+        Directory.CreateDirectory(Dir);
+        using var lockFile = AcquireLock();
+        var ring = ReadRing();
+        Election.Reconcile(ring);
+        var result = change(ring);
+        Election.Reconcile(ring);
+        WriteAtomic("ring.json", JsonSerializer.Serialize(ring, Json));
+        return result;
+    }
+
+    public Ring Read() => Update(r => r);
+
+    public Faults Faults()
+    {
+        var path = Path.Combine(Dir, "faults.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<Faults>(File.ReadAllText(path), Json) ?? new Faults() : new Faults();
+    }
+
+    public void WriteFaults(Faults faults) => WriteAtomic("faults.json", JsonSerializer.Serialize(faults, Json));
+
+    /// <summary>Consumes one forced exit for this command and node, if any.</summary>
+    public int? TakeForcedExit(string command, string? node)
+    {
+        Directory.CreateDirectory(Dir);
+        using var lockFile = AcquireLock();
+        var faults = Faults();
+        var hit = faults.ForcedExits.FirstOrDefault(f => f.Command == command && (f.Node is null || f.Node == node) && f.Times > 0);
+        if (hit is null) return null;
+        hit.Times--;
+        WriteFaults(faults);
+        return hit.Code;
+    }
+
+    /// <summary>name → IP, written by the twin to model Kubernetes DNS. An IP literal resolves to itself.</summary>
+    public string? Resolve(string host)
+    {
+        if (System.Net.IPAddress.TryParse(host, out _)) return host;
+        var path = Path.Combine(Dir, "hosts.json");
+        if (!File.Exists(path)) return null;
+        var hosts = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [];
+        return hosts.TryGetValue(host, out var ip) ? ip : null;
+    }
+
+    public void AppendCall(string line)
+    {
+        Directory.CreateDirectory(Dir);
+        using var lockFile = AcquireLock();
+        File.AppendAllText(Path.Combine(Dir, "calls.jsonl"), line + "\n");
+    }
+
+    private Ring ReadRing()
+    {
+        var path = Path.Combine(Dir, "ring.json");
+        return File.Exists(path) ? JsonSerializer.Deserialize<Ring>(File.ReadAllText(path), Json) ?? new Ring() : new Ring();
+    }
+
+    private void WriteAtomic(string name, string content)
+    {
+        var temp = Path.Combine(Dir, $".{name}.{Environment.ProcessId}.tmp");
+        File.WriteAllText(temp, content);
+        File.Move(temp, Path.Combine(Dir, name), overwrite: true);
+    }
+
+    private FileStream AcquireLock()
+    {
+        var path = Path.Combine(Dir, "lock");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (attempt < 2000)
+            {
+                Thread.Sleep(5);
+            }
+        }
+    }
+}
+
+/// <summary>Ends the simulated command with Ozone's exit code and its one-line message on stderr.</summary>
+public sealed class SimExit(int code, string message) : Exception(message)
+{
+    public int Code { get; } = code;
+}
