@@ -18,6 +18,9 @@ public sealed class Starter(LifecycleContext ctx)
 
     private enum Outcome { Exited, RetryBootstrap }
 
+    /// <summary>Set when start itself stopped a bootstrap that did not finish in time.</summary>
+    private string? stalled;
+
     public async Task<int> RunAsync(string[] command, CancellationToken cancellationToken)
     {
         if (command.Length == 0) throw LifecycleException.Refused("start needs the OM command after '--', e.g. 'om-lifecycle start -- ozone om'.");
@@ -131,6 +134,7 @@ public sealed class Starter(LifecycleContext ctx)
         // The marker on disk is the record of confirmation, whether or not the sync loop was interrupted.
         var confirmed = markerMode is null || BootstrapMarker.Read(ctx.Doc.MetadataDir)?.NodeId == self.Id;
         ctx.Log.Info("start.exit", $"the OM exited with {code}", ("node", self.Id), ("exitCode", code), ("confirmed", confirmed));
+        if (stalled is not null) throw LifecycleException.Deadline(stalled);
         if (!confirmed && markerMode == "bootstrap" && code == 1 && !cancellationToken.IsCancellationRequested) return (Outcome.RetryBootstrap, code);
         return (Outcome.Exited, code);
     }
@@ -168,6 +172,7 @@ public sealed class Starter(LifecycleContext ctx)
                     var why = $"{self.Id} started '--bootstrap' but the leader {view.LeaderId ?? "(none)"} did not list it as a voter within timeouts.bootstrap ({ctx.Doc.Timeouts.Bootstrap.TotalSeconds:0} s). The bootstrap is stuck (see HDDS-16057 in Ozone 2.2.0); stopping it so that the pod restarts and tries again.";
                     ctx.Log.Error("start.stuck", why, ("node", self.Id));
                     await RecordErrorAsync(why, cancellationToken);
+                    stalled = why;
                     child.Terminate();
                     return;
                 }

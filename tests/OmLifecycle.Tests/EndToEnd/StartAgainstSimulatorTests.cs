@@ -1,0 +1,145 @@
+using OmLifecycle.Tests.Cli;
+
+namespace OmLifecycle.Tests.EndToEnd;
+
+/// <summary>The real om-lifecycle binary as the OM entrypoint, against the Ozone simulator.</summary>
+public sealed class StartAgainstSimulatorTests : IAsyncLifetime
+{
+    private readonly SimulatedRing ring = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await ring.DisposeAsync();
+
+    [Fact]
+    public async Task A_first_install_of_three_forms_one_ring_and_every_node_writes_its_marker()
+    {
+        await InstallAsync(3);
+
+        var state = ring.Ring();
+        state.Voters.Should().BeEquivalentTo("ozone-om-0", "ozone-om-1", "ozone-om-2");
+        state.Leader.Should().NotBeNull();
+        for (var i = 0; i < 3; i++) File.ReadAllText(ring.MarkerPath(i)).Should().Contain($"\"nodeId\": \"ozone-om-{i}\"").And.Contain("\"mode\": \"init\"");
+    }
+
+    [Fact]
+    public async Task Scaling_up_by_three_bootstraps_one_node_at_a_time_in_ordinal_order_without_restarting_members()
+    {
+        await InstallAsync(3);
+        var members = Enumerable.Range(0, 3).ToDictionary(i => i, i => File.ReadAllText(ring.MarkerPath(i)));
+
+        for (var i = 0; i < 6; i++) ring.WriteMembership(i, ring.Membership(6, 3));
+        for (var i = 3; i < 6; i++) ring.StartPod(i);
+        await ring.WaitUntilAsync(r => r.Voters.Count == 6 && Enumerable.Range(3, 3).All(i => File.Exists(ring.MarkerPath(i))), "six voters with markers", TimeSpan.FromSeconds(90));
+
+        var calls = File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"));
+        var bootstraps = calls.Where(c => c.Contains("--bootstrap") && c.Contains("\"exitCode\":")).ToList();
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3", "ozone-om-4", "ozone-om-5");
+        for (var i = 0; i < 3; i++) File.ReadAllText(ring.MarkerPath(i)).Should().Be(members[i], "existing members are not restarted or re-bootstrapped");
+        for (var i = 3; i < 6; i++) File.ReadAllText(ring.MarkerPath(i)).Should().Contain("\"mode\": \"bootstrap\"");
+        calls.Should().NotContain(c => c.Contains("--bootstrap") && c.Contains("ozone-om-0"));
+    }
+
+    [Fact]
+    public async Task A_joiner_retries_while_the_members_files_do_not_list_it_yet_and_joins_once_they_do()
+    {
+        await InstallAsync(3);
+        ring.WriteMembership(3, ring.Membership(4, 3));
+        ring.StartPod(3);
+        await ring.WaitUntilAsync(_ => File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl")).Any(c => c.Contains("--bootstrap") && c.Contains("\"exitCode\":1")),
+            "a bootstrap refused by the pre-check");
+        ring.Ring().Voters.Should().NotContain("ozone-om-3");
+
+        for (var i = 0; i < 3; i++) ring.WriteMembership(i, ring.Membership(4, 3));
+        await ring.WaitUntilAsync(r => r.Voters.Contains("ozone-om-3") && File.Exists(ring.MarkerPath(3)), "ozone-om-3 joined");
+    }
+
+    [Fact]
+    public async Task A_bootstrap_that_stalls_is_reported_and_stopped_at_the_deadline_not_waited_on_forever()
+    {
+        await InstallAsync(3);
+        var faults = ring.Sim.Faults();
+        faults.StallBootstrap.Add("ozone-om-3");
+        ring.Sim.WriteFaults(faults);
+        var yaml = ring.Membership(4, 3);
+        for (var i = 0; i < 4; i++) ring.WriteMembership(i, yaml);
+        File.WriteAllText(Path.Combine(ring.NodeDir(3), "membership.yaml"), File.ReadAllText(Path.Combine(ring.NodeDir(3), "membership.yaml")).Replace("bootstrap: 900", "bootstrap: 3"));
+
+        var pod = ring.StartPod(3);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await pod.WaitForExitAsync(timeout.Token);
+
+        pod.ExitCode.Should().Be(3);
+        File.Exists(ring.MarkerPath(3)).Should().BeFalse();
+        File.ReadAllText(Path.Combine(ring.NodeDir(3), "container.log")).Should().Contain("HDDS-16057");
+    }
+
+    [Fact]
+    public async Task A_joiner_killed_mid_bootstrap_converges_when_it_starts_again()
+    {
+        await InstallAsync(3);
+        var faults = ring.Sim.Faults();
+        faults.SlowJoinSeconds["ozone-om-3"] = 1000;
+        ring.Sim.WriteFaults(faults);
+        for (var i = 0; i < 4; i++) ring.WriteMembership(i, ring.Membership(4, 3));
+        ring.StartPod(3);
+        await ring.WaitUntilAsync(r => r.PendingJoiners.Contains("ozone-om-3"), "ozone-om-3 asked to join");
+
+        await ring.StopPodAsync(3, hard: true);
+        faults.SlowJoinSeconds.Clear();
+        ring.Sim.WriteFaults(faults);
+        ring.StartPod(3);
+
+        await ring.WaitUntilAsync(r => r.Voters.Contains("ozone-om-3") && File.Exists(ring.MarkerPath(3)), "ozone-om-3 joined after the restart");
+        ring.Ring().Voters.Count(v => v == "ozone-om-3").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Stopping_a_member_forwards_SIGTERM_and_start_exits_with_the_OMs_own_code()
+    {
+        await InstallAsync(3);
+
+        var code = await ring.StopPodAsync(2);
+
+        code.Should().Be(143);
+        await ring.WaitUntilAsync(r => !r.Running.ContainsKey("ozone-om-2"), "ozone-om-2 stopped");
+        ring.Ring().Leader.Should().NotBeNull("two of three voters still run");
+    }
+
+    [Fact]
+    public async Task A_node_started_on_another_nodes_volume_refuses_and_changes_nothing()
+    {
+        await InstallAsync(3);
+        await ring.StopPodAsync(2);
+        var version = Path.Combine(ring.MetadataDir(2), "om", "current", "VERSION");
+        File.WriteAllText(version, File.ReadAllText(version).Replace("nodeId=ozone-om-2", "nodeId=ozone-om-1"));
+        var before = Directory.GetFiles(ring.NodeDir(2), "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".log") && !f.Contains("/run/")).ToDictionary(f => f, File.ReadAllText);
+
+        var pod = ring.StartPod(2);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await pod.WaitForExitAsync(timeout.Token);
+
+        pod.ExitCode.Should().Be(1);
+        File.ReadAllText(Path.Combine(ring.NodeDir(2), "container.log")).Should().Contain("belongs to OM 'ozone-om-1'");
+        before.Should().AllSatisfy(kv => File.ReadAllText(kv.Key).Should().Be(kv.Value));
+    }
+
+    [Fact]
+    public async Task Status_inside_a_member_pod_shows_the_ring_and_what_start_would_do()
+    {
+        await InstallAsync(3);
+
+        var result = await OmLifecycleBinary.RunAsync(ring.Env(1), "status", "--output", "json");
+
+        result.ExitCode.Should().Be(0);
+        result.Stdout.Should().Contain("\"leader\": \"ozone-om-0\"").And.Contain("\"startAction\": \"Member\"").And.Contain("\"markerNode\": \"ozone-om-1\"");
+    }
+
+    private async Task InstallAsync(int replicas)
+    {
+        for (var i = 0; i < replicas; i++) ring.WriteMembership(i, ring.Membership(replicas, null));
+        for (var i = 0; i < replicas; i++) ring.StartPod(i);
+        await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(ring.MarkerPath(i))),
+            $"a ring of {replicas} with markers");
+    }
+}
