@@ -1,8 +1,89 @@
+using OmLifecycle.Cli;
+using OmLifecycle.Membership;
+using OmLifecycle.Ozone;
+
 namespace OmLifecycle.Lifecycle;
 
-/// <summary>transfer-leader: placeholder until the hook commands land (issue 2).</summary>
+/// <summary>
+/// `transfer-leader`: moves OM leadership to the lowest ordinal that stays (or to --to) and
+/// confirms it in the Ratis state. `--away-from-self` is the preStop form.
+/// </summary>
 public sealed class LeaderMover(LifecycleContext ctx)
 {
-    public Task<int> RunAsync(string? to, bool awayFromSelf, int? replicas, CancellationToken cancellationToken) =>
-        throw new NotImplementedException(ctx.Doc.ServiceId);
+    public async Task<int> RunAsync(string? to, bool awayFromSelf, int? replicas, CancellationToken cancellationToken)
+    {
+        var desired = HookSupport.CheckReplicas(replicas ?? ctx.Doc.Replicas);
+        if (to is not null) ctx.Doc.NodeFor(to);
+        var (view, record, sts) = await HookSupport.ObserveAsync(ctx, cancellationToken);
+
+        if (awayFromSelf)
+        {
+            var self = ctx.Self();
+            if (view.LeaderId != self.Id)
+            {
+                Say($"{self.Id} does not lead (leader: {view.LeaderId ?? "none"}); nothing to move before it stops.");
+                return (int)ExitCode.Done;
+            }
+            var next = HookSupport.LowestStayingAliveVoter(ctx, view, desired, not: self.Id)
+                ?? view.AliveVoters.Where(v => v != self.Id).Select(ctx.Doc.NodeFor).OrderBy(n => n.Ordinal).FirstOrDefault();
+            if (next is null)
+            {
+                Say($"{self.Id} leads and no other voter is alive; it stops as leader.");
+                return (int)ExitCode.Done;
+            }
+            return await MoveAsync(view, next, cancellationToken);
+        }
+
+        if (!view.HasLeader)
+        {
+            if (HookSupport.IsFirstInstall(view, record, sts))
+            {
+                Say("No OM ring exists yet (first install): nothing to transfer.");
+                return (int)ExitCode.Done;
+            }
+            throw LifecycleException.Deadline($"No OM answers as leader ({Describe(view)}). Leadership cannot be moved without a leader; check 'om-lifecycle status' and run this again once the ring has one.");
+        }
+
+        OmNode target;
+        if (to is not null)
+        {
+            target = ctx.Doc.NodeFor(to);
+            if (!view.IsVoter(to) || !view.IsAlive(to))
+                throw LifecycleException.Refused($"--to {to}: that node is not a running voter of the ring (voters: {string.Join(", ", view.Voters)}; alive: {string.Join(", ", view.AliveVoters)}). Pick a running voter.");
+        }
+        else
+        {
+            target = HookSupport.LowestStayingAliveVoter(ctx, view, desired)
+                ?? throw LifecycleException.Refused($"No running voter below ordinal {desired} can take over leadership (alive voters: {string.Join(", ", view.AliveVoters)}). Start the staying OMs first.");
+        }
+        return await MoveAsync(view, target, cancellationToken);
+    }
+
+    /// <summary>Transfers to <paramref name="target"/> unless it leads already, then confirms it in the live ring.</summary>
+    public async Task<int> MoveAsync(RingView view, OmNode target, CancellationToken cancellationToken)
+    {
+        if (view.LeaderId == target.Id)
+        {
+            Say($"{target.Id} already leads; nothing to do.");
+            return (int)ExitCode.Done;
+        }
+        HookSupport.PrepareClientConfig(ctx, view, ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null);
+        ctx.Log.Info("transfer.decide", $"moving leadership from {view.LeaderId} to {target.Id}", ("from", view.LeaderId), ("to", target.Id));
+        var outcome = await ctx.Ozone.TransferLeaderAsync(target.Id, $"leadership to {target.Id}", cancellationToken);
+        if (!outcome.Succeeded)
+            throw LifecycleException.Ozone($"Ozone refused to move leadership to {target.Id} (exit {outcome.ExitCode}: {outcome.Reason}). The ring is unchanged; run this again, or pick another node with --to.");
+        await HookSupport.WaitForAsync(ctx, v => v.LeaderId == target.Id, ctx.Doc.Timeouts.Command, $"{target.Id} to lead", cancellationToken);
+        if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r with { Leader = target.Id }, cancellationToken);
+        Say($"{target.Id} leads now.");
+        return (int)ExitCode.Done;
+    }
+
+    private static string Describe(RingView view) =>
+        string.Join(", ", view.Probes.Values.Select(p => $"{p.NodeId}: {p.Problem ?? p.State?.Role}"));
+
+    private void Say(string message)
+    {
+        Console.WriteLine(message);
+        ctx.Log.Info("transfer.result", message);
+    }
 }

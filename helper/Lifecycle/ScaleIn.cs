@@ -1,9 +1,199 @@
+using System.Text;
+using System.Text.Json;
+using OmLifecycle.Cli;
+using OmLifecycle.Kubernetes;
+using OmLifecycle.Membership;
+using OmLifecycle.Ozone;
+
 namespace OmLifecycle.Lifecycle;
 
-/// <summary>scale-in and decommission: placeholder until the hook commands land (issue 2).</summary>
+/// <summary>
+/// `scale-in` and `decommission`: take OMs out of the ring ONE AT A TIME, highest ordinal first,
+/// so that a majority of the current Ratis configuration runs at every moment (design.md, "the
+/// quorum trap"). Every step is recorded in the ring ConfigMap before it happens, and every run
+/// starts again from the live ring, so a rerun after a kill finishes the job.
+/// </summary>
 public sealed class ScaleIn(LifecycleContext ctx)
 {
-    public Task<int> RunAsync(int? replicas, CancellationToken cancellationToken) => throw new NotImplementedException(ctx.Doc.ServiceId);
+    public async Task<int> RunAsync(int? replicas, CancellationToken cancellationToken)
+    {
+        var desired = HookSupport.CheckReplicas(replicas ?? ctx.Doc.Replicas);
+        RequireKubernetes();
+        var removed = new List<string>();
+        while (true)
+        {
+            var (view, record, sts) = await HookSupport.ObserveAsync(ctx, cancellationToken);
+            if (!view.HasLeader)
+            {
+                if (HookSupport.IsFirstInstall(view, record, sts))
+                {
+                    Say("No OM ring exists yet (first install): nothing to scale in.");
+                    return (int)ExitCode.Done;
+                }
+                throw LifecycleException.Deadline($"No OM leader answers, so no node can be removed safely (voters the record last saw: {string.Join(", ", record?.ActualVoters ?? [])}). Start the staying OMs and run scale-in again.");
+            }
 
-    public Task<int> DecommissionOneAsync(string nodeId, CancellationToken cancellationToken) => throw new NotImplementedException(nodeId);
+            var leaving = view.Voters.Where(v => ctx.Doc.OrdinalOf(v) is { } o && o >= desired)
+                .Select(ctx.Doc.NodeFor).OrderByDescending(n => n.Ordinal).ToList();
+            if (leaving.Count == 0)
+            {
+                await ctx.Kube.UpdateRingAsync(r => r with { Operation = null, DesiredVoters = desired, ActualVoters = view.Voters, Leader = view.LeaderId }, cancellationToken);
+                Say(removed.Count == 0
+                    ? $"No voter at or above ordinal {desired}: nothing leaves. Voters: {string.Join(", ", view.Voters)}."
+                    : $"Removed {string.Join(", ", removed)}; voters now {string.Join(", ", view.Voters)}.");
+                return (int)ExitCode.Done;
+            }
+
+            if (ctx.Doc.OrdinalOf(view.LeaderId!) is not { } leaderOrdinal || leaderOrdinal >= desired)
+            {
+                await RecordAsync("scale-in", view.LeaderId!, "transfer", cancellationToken);
+                var target = HookSupport.LowestStayingAliveVoter(ctx, view, desired)
+                    ?? throw LifecycleException.Refused($"The leader {view.LeaderId} is leaving and no staying voter (ordinal below {desired}) is alive to take over. Start the staying OMs first.");
+                await new LeaderMover(ctx).MoveAsync(view, target, cancellationToken);
+                continue;
+            }
+
+            await RemoveAsync(leaving[0], view, sts, cancellationToken);
+            removed.Add(leaving[0].Id);
+        }
+    }
+
+    public async Task<int> DecommissionOneAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        var node = ctx.Doc.NodeFor(nodeId);
+        if (ctx.Doc.IsDesired(nodeId))
+            throw LifecycleException.Refused($"{nodeId} is one of the {ctx.Doc.Replicas} desired OMs; removing it would go below the desired size. Lower om.replicas with helm upgrade instead, which removes the highest ordinals.");
+        RequireKubernetes();
+        var (view, record, sts) = await HookSupport.ObserveAsync(ctx, cancellationToken);
+        if (!view.HasLeader)
+            throw LifecycleException.Deadline($"No OM leader answers, so {nodeId} cannot be removed safely. Run 'om-lifecycle status' and try again once the ring has a leader.");
+        if (!view.IsVoter(nodeId))
+        {
+            if (record?.Decommissioned.Contains(nodeId) == true)
+            {
+                Say($"{nodeId} is not in the ring any more (leader {view.LeaderId}); nothing to do.");
+                return (int)ExitCode.Done;
+            }
+            throw LifecycleException.Refused($"{nodeId} is not a voter of the ring (voters: {string.Join(", ", view.Voters)}). Check the node id with 'om-lifecycle status'.");
+        }
+        if (view.LeaderId == nodeId)
+            throw LifecycleException.Refused($"{nodeId} is the leader; Ozone cannot remove the leader. Run 'om-lifecycle transfer-leader' first.");
+        if (view.Voters.Count <= 1)
+            throw LifecycleException.Refused($"{nodeId} is the last voter; a ring cannot remove its last node.");
+        await RemoveAsync(node, view, sts, cancellationToken);
+        Say($"{nodeId} was removed from the ring.");
+        return (int)ExitCode.Done;
+    }
+
+    /// <summary>
+    /// Removes one voter: stop it first when the rest keep a live majority (Ozone's advice), else
+    /// remove it while it runs and stop it afterwards (a two-node ring going to one).
+    /// </summary>
+    private async Task RemoveAsync(OmNode node, RingView view, int? sts, CancellationToken cancellationToken)
+    {
+        var voters = view.Voters.Count;
+        var aliveNow = view.AliveVoters.Count;
+        var aliveAfterStop = aliveNow - (view.IsAlive(node.Id) ? 1 : 0);
+        if (!RingView.IsMajority(aliveNow, voters))
+            throw LifecycleException.Refused($"Only {aliveNow} of {voters} voters run, which is no majority: removing {node.Id} could not be committed. Start the stopped OMs ({string.Join(", ", view.Voters.Where(v => !view.IsAlive(v)))}) first.");
+        var stopFirst = RingView.IsMajority(aliveAfterStop, voters);
+        ctx.Log.Info("scale-in.decide", stopFirst
+                ? $"removing {node.Id}: {aliveAfterStop} of {voters} voters stay alive after it stops, a majority, so it stops first"
+                : $"removing {node.Id}: stopping it first would leave {aliveAfterStop} of {voters}, no majority, so it is removed while it runs",
+            ("node", node.Id), ("voters", view.Voters), ("alive", view.AliveVoters));
+
+        await RecordAsync("scale-in", node.Id, "recording", cancellationToken);
+        await ctx.Kube.UpdateRingAsync(r => r.WithDecommissioned(node.Id), cancellationToken);
+        if (stopFirst) await StopPodAsync(node, sts, cancellationToken);
+
+        if (ctx.Env.PodIp is { } ip && !await ctx.Kube.PodExistsAsync(node.Id, cancellationToken))
+            await ctx.Kube.EnsureStandInAddressAsync(node.Id, ip, cancellationToken);
+        await RecordAsync("scale-in", node.Id, "decommissioning", cancellationToken);
+        await DecommissionAsync(node, cancellationToken);
+        await RecordAsync("scale-in", node.Id, "decommissioned", cancellationToken);
+
+        if (!stopFirst) await StopPodAsync(node, sts, cancellationToken);
+        await ctx.Kube.RemoveStandInAddressAsync(node.Id, cancellationToken);
+        var after = await HookSupport.WaitForAsync(ctx, v => v.HasLeader, ctx.Doc.Timeouts.Command, "the ring to have a leader after the removal", cancellationToken);
+        await ctx.Kube.UpdateRingAsync(r => r with { Operation = null, ActualVoters = after.Voters, Leader = after.LeaderId }, cancellationToken);
+        ctx.Log.Info("scale-in.removed", $"{node.Id} left the ring", ("node", node.Id), ("voters", after.Voters));
+    }
+
+    /// <summary>Runs Ozone's decommission until the live ring no longer lists the node, or the deadline passes.</summary>
+    private async Task DecommissionAsync(OmNode node, CancellationToken cancellationToken)
+    {
+        var deadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.Decommission;
+        var lastReason = "";
+        while (true)
+        {
+            var (view, record, _) = await HookSupport.ObserveAsync(ctx, cancellationToken);
+            if (view.HasLeader && !view.IsVoter(node.Id)) return;
+            if (view.HasLeader)
+            {
+                HookSupport.PrepareClientConfig(ctx, view, record, [node.Id]);
+                var outcome = await ctx.Ozone.DecommissionAsync(node.Id, node.Host, $"{node.Id} leaves the ring", cancellationToken);
+                if (outcome.Succeeded)
+                {
+                    await HookSupport.WaitForAsync(ctx, v => v.HasLeader && !v.IsVoter(node.Id), ctx.Doc.Timeouts.Command, $"{node.Id} to leave the Ratis configuration", cancellationToken);
+                    return;
+                }
+                // Usually: another OM's ozone-site.xml does not list the node as decommissioned yet.
+                lastReason = $"exit {outcome.ExitCode}: {outcome.Reason}";
+            }
+            else lastReason = "no leader";
+            if (ctx.Clock.GetUtcNow() > deadline)
+                throw LifecycleException.Deadline($"Ozone did not decommission {node.Id} within timeouts.decommission ({ctx.Doc.Timeouts.Decommission.TotalSeconds:0} s); last answer {lastReason}. The ring is consistent; run scale-in again to resume.");
+            await ctx.PauseAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Stops exactly this pod: the StatefulSet goes down to its ordinal (never up), then waits for the pod to be gone.</summary>
+    private async Task StopPodAsync(OmNode node, int? sts, CancellationToken cancellationToken)
+    {
+        await RecordAsync("scale-in", node.Id, "stopping", cancellationToken);
+        var current = await ctx.Kube.GetStatefulSetReplicasAsync(cancellationToken) ?? sts;
+        if (current is { } size && size > node.Ordinal) await ctx.Kube.ScaleStatefulSetAsync(node.Ordinal, cancellationToken);
+        var deadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.Decommission;
+        while (await ctx.Kube.PodExistsAsync(node.Id, cancellationToken))
+        {
+            if (ctx.Clock.GetUtcNow() > deadline)
+                throw LifecycleException.Deadline($"Pod {node.Id} was still there {ctx.Doc.Timeouts.Decommission.TotalSeconds:0} s after the StatefulSet was scaled to {node.Ordinal}. Check why it does not terminate, then run scale-in again.");
+            await ctx.PauseAsync(cancellationToken);
+        }
+        await RecordAsync("scale-in", node.Id, "stopped", cancellationToken);
+    }
+
+    private Task RecordAsync(string kind, string node, string step, CancellationToken cancellationToken)
+    {
+        var operation = OperationJson(kind, node, step, ctx.Clock.GetUtcNow());
+        ctx.Log.Info("scale-in.step", $"{node}: {step}", ("node", node), ("step", step));
+        return ctx.Kube.UpdateRingAsync(r => r with { Operation = operation }, cancellationToken);
+    }
+
+    public static string OperationJson(string kind, string node, string step, DateTimeOffset at)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("kind", kind);
+            json.WriteString("node", node);
+            json.WriteString("step", step);
+            json.WriteString("at", at.ToString("O"));
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private void RequireKubernetes()
+    {
+        if (!ctx.Kube.Available)
+            throw LifecycleException.Refused("Removing an OM stops its pod through the Kubernetes API, which is not reachable here (no service account and no OM_LIFECYCLE_KUBECONFIG). Run this in an OM pod or the chart's hook Job.");
+    }
+
+    private void Say(string message)
+    {
+        Console.WriteLine(message);
+        ctx.Log.Info("scale-in.result", message);
+    }
 }

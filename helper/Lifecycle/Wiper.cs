@@ -1,7 +1,48 @@
+using OmLifecycle.Cli;
+using OmLifecycle.Volume;
+
 namespace OmLifecycle.Lifecycle;
 
-/// <summary>wipe: placeholder until the hook commands land (issue 2).</summary>
+/// <summary>
+/// `wipe --node ID`: the post-upgrade Job, with that node's volume mounted, removes the OM data of a
+/// node that the live ring confirms is no longer a member. An empty volume is done.
+/// </summary>
 public sealed class Wiper(LifecycleContext ctx)
 {
-    public Task<int> RunAsync(string nodeId, CancellationToken cancellationToken) => throw new NotImplementedException(ctx.Doc.ServiceId + nodeId);
+    public async Task<int> RunAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        var node = ctx.Doc.NodeFor(nodeId);
+        var dir = ctx.Doc.MetadataDir;
+        var marker = BootstrapMarker.Read(dir);
+        var version = OmVersionFile.Read(dir);
+        if (!VolumeWiper.HoldsOmData(dir))
+        {
+            if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r.WithWiped(nodeId), cancellationToken);
+            Say($"The volume of {nodeId} ({dir}) holds no OM data: nothing to wipe.");
+            return (int)ExitCode.Done;
+        }
+        if (version?.NodeId is { } owner && owner != nodeId)
+            throw LifecycleException.Refused($"{OmVersionFile.PathIn(dir)} names OM '{owner}', not '{nodeId}': this is not {nodeId}'s volume. Nothing was wiped; mount the PVC of {nodeId}.");
+        if (marker is not null && (marker.NodeId != nodeId || marker.ServiceId != ctx.Doc.ServiceId))
+            throw LifecycleException.Refused($"The marker on this volume belongs to '{marker.NodeId}' of ring '{marker.ServiceId}', not '{nodeId}' of '{ctx.Doc.ServiceId}'. Nothing was wiped.");
+
+        var view = await HookSupport.WaitForAsync(ctx, v => v.HasLeader, ctx.Doc.Timeouts.Command,
+            $"a ring leader to confirm that {nodeId} is not a member (a volume is never wiped on a guess)", cancellationToken);
+        if (view.IsVoter(nodeId))
+            throw LifecycleException.Refused($"{nodeId} is still a voter of the ring (leader {view.LeaderId}); its data is never wiped while it is a member. Run scale-in (or 'om-lifecycle decommission --node {nodeId}') first.");
+        var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
+        if (ctx.Doc.IsDesired(nodeId) && record?.Decommissioned.Contains(nodeId) != true)
+            throw LifecycleException.Refused($"{nodeId} is a desired OM that was never recorded as decommissioned; its volume may be waiting to join. Nothing was wiped.");
+
+        VolumeWiper.Wipe(dir);
+        if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r.WithWiped(nodeId), cancellationToken);
+        Say($"Wiped the OM data of {nodeId} ({node.Host}) from {dir}; its ordinal can join again as a new node.");
+        return (int)ExitCode.Done;
+    }
+
+    private void Say(string message)
+    {
+        Console.WriteLine(message);
+        ctx.Log.Info("wipe.result", message);
+    }
 }

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace FakeKubeApi;
+
+/// <summary>
+/// A Kubernetes API server on 127.0.0.1 for tests: discovery, GET/LIST, and (unless read-only)
+/// create, replace, merge/JSON patch, delete, and the scale subresource. Helm's `lookup` under
+/// `--dry-run=server` and KubernetesClient both talk to it as to a real API server.
+/// </summary>
+public sealed class FakeKubeApiServer : IDisposable
+{
+    private readonly HttpListener listener = new();
+    private readonly List<string> requests = [];
+
+    public FakeKubeApiServer(bool readOnly = false)
+    {
+        ReadOnly = readOnly;
+        Port = FreePort();
+        Url = $"http://127.0.0.1:{Port}";
+        listener.Prefixes.Add(Url + "/");
+        listener.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public ObjectStore Store { get; } = new();
+
+    public bool ReadOnly { get; }
+
+    public int Port { get; }
+
+    public string Url { get; }
+
+    /// <summary>"VERB path" of every request, for tests that assert what a client asked.</summary>
+    public IReadOnlyList<string> Requests { get { lock (requests) return [.. requests]; } }
+
+    /// <summary>Writes a kubeconfig that points at this server with namespace <paramref name="ns"/>.</summary>
+    public string WriteKubeconfig(string path, string ns = "default")
+    {
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: fake
+              cluster:
+                server: {Url}
+            users:
+            - name: fake
+              user:
+                token: fake-token
+            contexts:
+            - name: fake
+              context:
+                cluster: fake
+                user: fake
+                namespace: {ns}
+            current-context: fake
+            """);
+        return path;
+    }
+
+    public void Dispose() => listener.Close();
+
+    private async Task ServeAsync()
+    {
+        while (listener.IsListening)
+        {
+            HttpListenerContext context;
+            try { context = await listener.GetContextAsync(); }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            _ = Task.Run(() => Handle(context));
+        }
+    }
+
+    private async Task Handle(HttpListenerContext context)
+    {
+        var request = context.Request;
+        var path = request.Url!.AbsolutePath.TrimEnd('/');
+        lock (requests) requests.Add($"{request.HttpMethod} {path}");
+        string body;
+        using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
+        var (status, response) = Route(request.HttpMethod, path, request.QueryString["labelSelector"], request.ContentType, body);
+        var bytes = Encoding.UTF8.GetBytes(response.ToJsonString());
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        try
+        {
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+        {
+        }
+    }
+
+    private (int, JsonNode) Route(string method, string path, string? labelSelector, string? contentType, string body)
+    {
+        if (path == "/version")
+            return (200, new JsonObject { ["major"] = "1", ["minor"] = "35", ["gitVersion"] = "v1.35.0", ["platform"] = "linux/amd64" });
+        if (path == "/api") return (200, new JsonObject { ["kind"] = "APIVersions", ["versions"] = new JsonArray("v1") });
+        if (path == "/apis") return (200, Discovery.Groups());
+        if (path == "/api/v1") return (200, Discovery.Resources("v1"));
+        var parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (parts is ["apis", var g, var v]) return (200, Discovery.Resources($"{g}/{v}"));
+        if (path.StartsWith("/openapi", StringComparison.Ordinal)) return (404, Status(404, "NotFound", "openapi is not served"));
+
+        // /api/v1/... or /apis/<group>/<version>/...
+        var gv = parts[0] == "api" ? parts[1] : $"{parts[1]}/{parts[2]}";
+        var rest = parts[0] == "api" ? parts[2..] : parts[3..];
+        string? ns = null;
+        if (rest is ["namespaces", var n, _, ..]) { ns = n; rest = rest[2..]; }
+        if (rest.Length == 0) return (404, Status(404, "NotFound", path));
+        var resource = ApiResource.ByPath(gv, rest[0]);
+        if (resource is null) return (404, Status(404, "NotFound", $"the server could not find the requested resource ({path})"));
+        var name = rest.Length > 1 ? rest[1] : null;
+        var sub = rest.Length > 2 ? rest[2] : null;
+        var nsKey = ns ?? "";
+
+        return (method, name, sub) switch
+        {
+            ("GET", null, _) => (200, ListOf(resource, ns, labelSelector)),
+            ("GET", { } nm, null) => Store.Get(resource, nsKey, nm) is { } o ? (200, o) : NotFound(resource, nm),
+            ("GET", { } nm, "scale") => Store.Get(resource, nsKey, nm) is { } o ? (200, Scale.Of(o)) : NotFound(resource, nm),
+            _ when ReadOnly => (405, Status(405, "MethodNotAllowed", "this fake API server is read-only")),
+            ("POST", null, _) => Create(resource, nsKey, body),
+            ("PUT", { } nm, null) => Replace(resource, nsKey, nm, body),
+            ("PATCH", { } nm, null) => Patch(resource, nsKey, nm, contentType, body),
+            ("PATCH" or "PUT", { } nm, "scale") => Scale.Apply(Store, resource, nsKey, nm, contentType, body),
+            ("DELETE", { } nm, _) => Store.Delete(resource, nsKey, nm) ? (200, Status(200, "Success", "deleted")) : NotFound(resource, nm),
+            _ => (405, Status(405, "MethodNotAllowed", $"{method} {path}")),
+        };
+    }
+
+    private JsonObject ListOf(ApiResource resource, string? ns, string? labelSelector)
+    {
+        var items = new JsonArray();
+        foreach (var o in Store.List(resource, ns, o => Labels.Match(o, labelSelector))) items.Add(o);
+        return new JsonObject { ["apiVersion"] = resource.ApiVersion, ["kind"] = resource.Kind + "List", ["metadata"] = new JsonObject { ["resourceVersion"] = "1" }, ["items"] = items };
+    }
+
+    private (int, JsonNode) Create(ApiResource resource, string ns, string body)
+    {
+        var obj = JsonNode.Parse(body)!.AsObject();
+        var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
+        if (Store.Get(resource, ns, name) is not null) return (409, Status(409, "AlreadyExists", $"{resource.Plural} \"{name}\" already exists"));
+        return (201, Store.Put(resource, ns, obj));
+    }
+
+    private (int, JsonNode) Replace(ApiResource resource, string ns, string name, string body)
+    {
+        var obj = JsonNode.Parse(body)!.AsObject();
+        var current = Store.Get(resource, ns, name);
+        if (current is null) return NotFound(resource, name);
+        var sent = obj["metadata"]?["resourceVersion"]?.GetValue<string>();
+        if (sent is not null && sent != current["metadata"]?["resourceVersion"]?.GetValue<string>())
+            return (409, Status(409, "Conflict", $"Operation cannot be fulfilled on {resource.Plural} \"{name}\": the object has been modified"));
+        return (200, Store.Put(resource, ns, obj));
+    }
+
+    private (int, JsonNode) Patch(ApiResource resource, string ns, string name, string? contentType, string body)
+    {
+        var current = Store.Get(resource, ns, name);
+        if (current is null) return NotFound(resource, name);
+        return (200, Store.Put(resource, ns, Patches.Apply(current, contentType, body)));
+    }
+
+    private static (int, JsonNode) NotFound(ApiResource resource, string name) =>
+        (404, Status(404, "NotFound", $"{resource.Plural} \"{name}\" not found"));
+
+    public static JsonObject Status(int code, string reason, string message) => new()
+    {
+        ["kind"] = "Status",
+        ["apiVersion"] = "v1",
+        ["metadata"] = new JsonObject(),
+        ["status"] = code < 300 ? "Success" : "Failure",
+        ["message"] = message,
+        ["reason"] = reason,
+        ["code"] = code,
+    };
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+}
