@@ -52,7 +52,7 @@ public sealed record MembershipDocument(
                 $"Node id '{nodeId}' is not an OM of this ring: ids are '{NodeIdPrefix}<ordinal>' (for example {NodeIdPrefix}0). Pass one of {string.Join(", ", Nodes.Select(n => n.Id))} or a higher ordinal that is leaving.");
 
     /// <summary>The rendered ConfigMap that holds this document.</summary>
-    public string MembershipConfigMap => Release + "-om-membership";
+    public string MembershipConfigMap => StatefulSet + "-membership";
 
     public bool IsDesired(string nodeId) => OrdinalOf(nodeId) is { } o && o < Replicas;
 }

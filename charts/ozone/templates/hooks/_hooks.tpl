@@ -1,0 +1,41 @@
+{{/* ozone.hook.annotations: the hook events and weight of a lifecycle hook resource; pass (dict "events" "pre-upgrade,pre-rollback" "weight" 0). */}}
+{{- define "ozone.hook.annotations" -}}
+helm.sh/hook: {{ .events }}
+helm.sh/hook-weight: {{ .weight | quote }}
+helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
+{{- end -}}
+
+{{/* ozone.hook.events: every phase the lifecycle hooks run in. */}}
+{{- define "ozone.hook.allEvents" -}}pre-upgrade,pre-rollback,post-upgrade,post-rollback{{- end -}}
+
+{{/* ozone.hook.name: the name of the hook ServiceAccount, Role and membership ConfigMap. */}}
+{{- define "ozone.hook.name" -}}{{ include "ozone.om.name" . }}-lifecycle{{- end -}}
+
+{{/* ozone.hook.enabled: hooks exist only when the ring can change size (persistence on). */}}
+{{- define "ozone.hook.enabled" -}}{{ if .Values.om.persistence.enabled }}true{{ end }}{{- end -}}
+
+{{/* ozone.hook.ozoneContainer: a hook container in the Ozone image running an om-lifecycle command; pass (dict "ctx" $ "name" "scale-in" "args" (list ...) "extraMounts" (list)). */}}
+{{- define "ozone.hook.ozoneContainer" -}}
+- name: {{ .name }}
+  image: {{ include "ozone.image" .ctx }}
+  imagePullPolicy: {{ .ctx.Values.image.pullPolicy }}
+  args:
+    {{- toYaml (concat (list "/opt/om-lifecycle/om-lifecycle") .args) | nindent 4 }}
+  env:
+    - name: OZONE_CONF_DIR
+      value: {{ .ctx.Values.configuration.dir | quote }}
+    {{- include "ozone.pod.downwardEnv" .ctx | nindent 4 }}
+  securityContext:
+    {{- include "ozone.containerSecurityContext" (dict "ctx" .ctx "own" dict) | nindent 4 }}
+  volumeMounts:
+    {{- include "ozone.pod.volumeMounts" .ctx | nindent 4 }}
+    - name: membership
+      mountPath: /etc/om-lifecycle
+      readOnly: true
+    - name: om-lifecycle
+      mountPath: /opt/om-lifecycle
+      readOnly: true
+    {{- with .extraMounts }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+{{- end -}}
