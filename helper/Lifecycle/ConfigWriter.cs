@@ -8,12 +8,13 @@ namespace OmLifecycle.Lifecycle;
 public static class ConfigWriter
 {
     /// <summary>
-    /// Nodes removed from the ring: what the record says was decommissioned, minus nodes that
-    /// are wanted again (a reused ordinal may bootstrap once no OM lists it, HDDS-7584).
+    /// Nodes removed from the ring, as the ring record says. The record, not the membership
+    /// document, decides: during a pre-upgrade hook the OMs still hold the old document. A reused
+    /// ordinal takes itself off the record before it bootstraps (HDDS-7584).
     /// </summary>
     public static IReadOnlyList<OmNode> Decommissioned(MembershipDocument doc, RingRecord? ring, IEnumerable<string>? extra = null) =>
         (ring?.Decommissioned ?? []).Concat(extra ?? [])
-            .Where(id => doc.OrdinalOf(id) is not null && !doc.IsDesired(id))
+            .Where(id => doc.OrdinalOf(id) is not null)
             .Distinct()
             .Select(doc.NodeFor)
             .ToList();

@@ -63,6 +63,14 @@ public sealed class Starter(LifecycleContext ctx)
                     return code;
 
                 case StartAction.Bootstrap:
+                    if (facts.Record?.Decommissioned.Contains(self.Id) == true)
+                    {
+                        // A reused ordinal: Ozone accepts the id again once no OM lists it as decommissioned.
+                        await ctx.Kube.UpdateRingAsync(r => r.WithoutDecommissioned([self.Id]), cancellationToken);
+                        ctx.Log.Info("start.reuse", $"{self.Id} joins again: taken off the decommissioned list first", ("node", self.Id));
+                        await ctx.PauseAsync(cancellationToken);
+                        continue;
+                    }
                     bootstrapDeadline ??= ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.Bootstrap;
                     attempts++;
                     ConfigWriter.Write(ctx, plan.ConfigNodes, removed, self.Id);

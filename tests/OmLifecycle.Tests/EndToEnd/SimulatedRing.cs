@@ -36,6 +36,8 @@ public sealed class SimulatedRing : IAsyncDisposable
         Replicas = replicas,
         PreviousReplicas = previous,
         HostPattern = $"127.{net}.{{ordinal}}.1",
+        DecommissionTimeout = 60,
+        CommandTimeout = 30,
     };
 
     public string NodeDir(int ordinal) => Path.Combine(Root, $"ozone-om-{ordinal}");
@@ -55,8 +57,29 @@ public sealed class SimulatedRing : IAsyncDisposable
             File.WriteAllText(site, $"<configuration><property><name>ozone.metadata.dirs</name><value>{MetadataDir(ordinal)}</value></property></configuration>");
     }
 
+    /// <summary>The Kubernetes API the pods and hook Jobs use, with a StatefulSet whose scale stops pods like a kubelet.</summary>
+    public FakeKubeApi.FakeKubeApiServer? Kube { get; private set; }
+
+    public string? Kubeconfig { get; private set; }
+
+    public void AttachKubernetes(int replicas)
+    {
+        Kube = new FakeKubeApi.FakeKubeApiServer();
+        Kubeconfig = Kube.WriteKubeconfig(Path.Combine(Root, "kubeconfig"));
+        Kube.Store.Add("{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"ozone-om\",\"namespace\":\"default\"},\"spec\":{\"replicas\":" + replicas + "}}");
+        Kube.Store.Changed += (resource, ns, name, obj) =>
+        {
+            if (resource.Kind != "StatefulSet" || name != "ozone-om" || obj is null) return;
+            var size = obj["spec"]?["replicas"]?.GetValue<int>() ?? 0;
+            List<int> above;
+            lock (pods) above = pods.Keys.Select(k => int.Parse(k["ozone-om-".Length..])).Where(o => o >= size).ToList();
+            foreach (var ordinal in above) _ = Task.Run(async () => await StopPodAsync(ordinal));
+        };
+    }
+
     public Dictionary<string, string?> Env(int ordinal) => new()
     {
+        ["OM_LIFECYCLE_KUBECONFIG"] = Kubeconfig,
         ["POD_NAME"] = $"ozone-om-{ordinal}",
         ["OM_LIFECYCLE_MEMBERSHIP"] = Path.Combine(NodeDir(ordinal), "membership.yaml"),
         ["OZONE_CONF_DIR"] = Path.Combine(NodeDir(ordinal), "conf"),
@@ -73,26 +96,95 @@ public sealed class SimulatedRing : IAsyncDisposable
         var info = new ProcessStartInfo(OmLifecycleBinary.Path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "start", "--", SimulatorPath, "om" }) info.ArgumentList.Add(a);
         foreach (var name in new[] { "POD_NAME", "HOSTNAME", "KUBERNETES_SERVICE_HOST", "OM_LIFECYCLE_KUBECONFIG" }) info.Environment.Remove(name);
-        foreach (var (k, v) in Env(ordinal)) info.Environment[k] = v;
+        foreach (var (k, v) in Env(ordinal)) { if (v is null) info.Environment.Remove(k); else info.Environment[k] = v; }
         var process = System.Diagnostics.Process.Start(info)!;
         var log = Path.Combine(NodeDir(ordinal), "container.log");
         _ = Pump(process.StandardOutput, log);
         _ = Pump(process.StandardError, log);
-        pods[$"ozone-om-{ordinal}"] = process;
+        lock (pods) pods[$"ozone-om-{ordinal}"] = process;
+        Kube?.Store.Add("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"ozone-om-" + ordinal + "\",\"namespace\":\"default\"}}");
         return process;
     }
 
     public async Task<int> StopPodAsync(int ordinal, bool hard = false)
     {
-        if (!pods.Remove($"ozone-om-{ordinal}", out var process)) return -1;
+        System.Diagnostics.Process? process;
+        lock (pods) if (!pods.Remove($"ozone-om-{ordinal}", out process)) return -1;
         if (hard) process.Kill(entireProcessTree: true);
         else Signal(process.Id, 15);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
+        Kube?.Store.Delete(FakeKubeApi.ApiResource.ByKind("v1", "Pod")!, "default", $"ozone-om-{ordinal}");
         return process.ExitCode;
     }
 
     public Ring Ring() => Sim.Read();
+
+    /// <summary>The environment of a hook Job pod: not an OM, its own client config dir, the new membership.</summary>
+    public Dictionary<string, string?> HookEnv(MembershipYaml yaml)
+    {
+        var dir = Path.Combine(Root, "hook");
+        Directory.CreateDirectory(Path.Combine(dir, "conf"));
+        yaml.MetadataDir = Path.Combine(dir, "data", "metadata");
+        File.WriteAllText(Path.Combine(dir, "membership.yaml"), yaml.Render());
+        return new()
+        {
+            ["POD_NAME"] = "ozone-om-scale-in-x7k2p",
+            ["POD_IP"] = "127.0.0.1",
+            ["OM_LIFECYCLE_MEMBERSHIP"] = Path.Combine(dir, "membership.yaml"),
+            ["OZONE_CONF_DIR"] = Path.Combine(dir, "conf"),
+            ["OZONE_BIN"] = SimulatorPath,
+            ["OZONE_SIM_STATE"] = StateDir,
+            ["OZONE_SIM_TIME_SCALE"] = "0.01",
+            ["OM_LIFECYCLE_POLL_MS"] = "100",
+            ["OM_LIFECYCLE_KUBECONFIG"] = Kubeconfig,
+        };
+    }
+
+    /// <summary>The environment of a wipe Job: node <paramref name="ordinal"/>'s volume mounted as the metadata dir.</summary>
+    public Dictionary<string, string?> WipeEnv(MembershipYaml yaml, int ordinal)
+    {
+        var env = HookEnv(yaml);
+        yaml.MetadataDir = MetadataDir(ordinal);
+        File.WriteAllText(env["OM_LIFECYCLE_MEMBERSHIP"]!, yaml.Render());
+        env["POD_NAME"] = $"ozone-om-wipe-{ordinal}-abcde";
+        return env;
+    }
+
+    /// <summary>Samples the ring in the background: did it ever lose its leader (its quorum)?</summary>
+    public QuorumWatch WatchQuorum() => new(this);
+
+    public sealed class QuorumWatch : IAsyncDisposable
+    {
+        private readonly CancellationTokenSource stop = new();
+        private readonly Task loop;
+
+        public QuorumWatch(SimulatedRing ring)
+        {
+            loop = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    var state = ring.Ring();
+                    Samples++;
+                    var alive = state.Voters.Count(state.Running.ContainsKey);
+                    if (state.Leader is null || !Election.HasMajority(alive, state.Voters.Count))
+                        lock (Losses) Losses.Add($"voters {string.Join(",", state.Voters)}, running {string.Join(",", state.Running.Keys)}");
+                    try { await Task.Delay(20, stop.Token); } catch (OperationCanceledException) { }
+                }
+            });
+        }
+
+        public int Samples { get; private set; }
+
+        public List<string> Losses { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            await stop.CancelAsync();
+            await loop;
+        }
+    }
 
     /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes (then fails with what it saw).</summary>
     public async Task WaitUntilAsync(Func<Ring, bool> condition, string what, TimeSpan? within = null)
@@ -112,7 +204,8 @@ public sealed class SimulatedRing : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in pods.Values)
+        Kube?.Dispose();
+        foreach (var process in pods.Values.ToList())
         {
             try { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); } catch (InvalidOperationException) { }
         }

@@ -17,6 +17,8 @@ public sealed class MembershipYaml
     public Func<int, string>? HostOverride { get; set; }
     public Func<int, string>? IdOverride { get; set; }
     public int? NodeCount { get; set; }
+    public int DecommissionTimeout { get; set; } = 600;
+    public int CommandTimeout { get; set; } = 120;
 
     public string Render()
     {
@@ -43,7 +45,7 @@ public sealed class MembershipYaml
         text.AppendLine($"leaving: [{string.Join(", ", Leaving)}]");
         text.AppendLine("ports: { rpc: 9862, ratis: 9872, http: 9874 }");
         text.AppendLine($"paths: {{ metadataDir: {MetadataDir} }}");
-        text.AppendLine("timeouts: { bootstrap: 900, waitForTurn: 3600, command: 120, decommission: 600 }");
+        text.AppendLine($"timeouts: {{ bootstrap: 900, waitForTurn: 3600, command: {CommandTimeout}, decommission: {DecommissionTimeout} }}");
         return text.ToString();
     }
 

@@ -135,14 +135,15 @@ public sealed class StartDecisionTests
     }
 
     [Fact]
-    public void A_member_lists_decommissioned_nodes_out_of_its_ring_but_a_reused_ordinal_comes_back()
+    public void A_member_lists_recorded_decommissioned_nodes_out_of_its_ring_even_while_its_document_still_wants_them()
     {
-        var record = RingRecord.Empty.WithDecommissioned("ozone-om-3").WithDecommissioned("ozone-om-4");
-        var plan = Decide(new MembershipYaml { Replicas = 4, PreviousReplicas = 3 }, self: 0, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"),
+        var record = RingRecord.Empty.WithDecommissioned("ozone-om-4");
+        var plan = Decide(new MembershipYaml { Replicas = 5, PreviousReplicas = 5 }, self: 0, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3", "ozone-om-4"),
             marker: Marker("ozone-om-0"), version: Version("ozone-om-0"), record: record);
 
         plan.ConfigNodes.Select(n => n.Id).Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3");
-        ConfigWriter.Decommissioned(new MembershipYaml { Replicas = 4 }.Parse(), record).Select(n => n.Id).Should().Equal("ozone-om-4");
+        ConfigWriter.Decommissioned(new MembershipYaml { Replicas = 5 }.Parse(), record).Select(n => n.Id).Should().Equal("ozone-om-4");
+        ConfigWriter.Decommissioned(new MembershipYaml { Replicas = 5 }.Parse(), record.WithoutDecommissioned(["ozone-om-4"])).Should().BeEmpty();
     }
 
     private static StartPlan Decide(MembershipYaml yaml, int self, RingView ring, BootstrapMarker? marker = null, OmVersionFile? version = null, RingRecord? record = null)

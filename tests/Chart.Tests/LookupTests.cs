@@ -1,0 +1,197 @@
+using FakeKubeApi;
+using k8s.Models;
+using YamlDotNet.RepresentationModel;
+
+namespace Chart.Tests;
+
+/// <summary>
+/// Renders with `--dry-run=server` against a read-only fake API server holding the previous OM
+/// StatefulSet (and, where needed, the ring record), as `helm upgrade` would see a live release.
+/// </summary>
+public sealed class LookupTests : IDisposable
+{
+    private readonly FakeKubeApiServer server = new(readOnly: true);
+    private readonly string kubeconfig;
+
+    public LookupTests()
+    {
+        kubeconfig = server.WriteKubeconfig(Path.Combine(Directory.CreateTempSubdirectory("lookup").FullName, "kubeconfig"));
+    }
+
+    public void Dispose()
+    {
+        server.Dispose();
+        Directory.Delete(Path.GetDirectoryName(kubeconfig)!, recursive: true);
+    }
+
+    public static TheoryData<string> Helms() => new() { "helm3", "helm4" };
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task A_fresh_install_sees_no_previous_ring_and_renders_no_wipe_job(string helm)
+    {
+        var result = await RenderAsync(helm, replicas: 3);
+
+        var doc = Membership(result);
+        Scalar(doc, "previousReplicas").Should().Be("null");
+        List(doc, "joining").Should().BeEmpty();
+        List(doc, "leaving").Should().BeEmpty();
+        WipeJobs(result).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("helm3", 3, 4)]
+    [InlineData("helm4", 3, 4)]
+    [InlineData("helm3", 3, 6)]
+    [InlineData("helm4", 3, 6)]
+    public async Task Growing_the_ring_lists_the_joiners_in_ordinal_order_and_renders_no_wipe_job(string helm, int from, int to)
+    {
+        PreviousStatefulSet(from);
+
+        var result = await RenderAsync(helm, to);
+
+        var doc = Membership(result);
+        Scalar(doc, "previousReplicas").Should().Be(from.ToString());
+        List(doc, "joining").Should().Equal(Enumerable.Range(from, to - from).Select(i => $"ozone-om-{i}"));
+        List(doc, "leaving").Should().BeEmpty();
+        Nodes(doc).Should().Equal(Enumerable.Range(0, to).Select(i => ($"ozone-om-{i}", $"ozone-om-{i}.ozone-om-headless.default.svc.cluster.local")));
+        WipeJobs(result).Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("helm3", 4, 3)]
+    [InlineData("helm4", 4, 3)]
+    [InlineData("helm3", 6, 3)]
+    [InlineData("helm4", 6, 3)]
+    public async Task Shrinking_the_ring_renders_the_scale_in_hook_and_one_wipe_job_per_leaving_node_highest_first(string helm, int from, int to)
+    {
+        PreviousStatefulSet(from);
+
+        var result = await RenderAsync(helm, to);
+
+        var doc = Membership(result);
+        List(doc, "leaving").Should().Equal(Enumerable.Range(to, from - to).Select(i => $"ozone-om-{i}"));
+        var scaleIn = result.One<V1Job>("ozone-om-scale-in");
+        scaleIn.Metadata.Annotations["helm.sh/hook"].Should().Be("pre-upgrade,pre-rollback");
+        scaleIn.Spec.Template.Spec.InitContainers.Select(c => string.Join(' ', c.Args)).Should()
+            .Equal("install --to /opt/om-lifecycle", $"/opt/om-lifecycle/om-lifecycle transfer-leader --replicas {to}");
+        scaleIn.Spec.Template.Spec.Containers.Single().Args.Should().Equal("/opt/om-lifecycle/om-lifecycle", "scale-in", "--replicas", to.ToString());
+        scaleIn.Spec.Template.Spec.ServiceAccountName.Should().Be("ozone-om-lifecycle");
+
+        var wipes = WipeJobs(result);
+        wipes.Select(w => w.Node).Should().Equal(Enumerable.Range(to, from - to).Reverse().Select(i => $"ozone-om-{i}"), "highest ordinal first");
+        wipes.Select(w => w.Weight).Should().BeInAscendingOrder();
+        wipes.Should().AllSatisfy(w => w.Claim.Should().Be($"data-{w.Node}"));
+        wipes.Should().AllSatisfy(w => w.Hook.Should().Be("post-upgrade,post-rollback"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task A_retry_after_a_failed_shrink_renders_the_wipes_the_ring_record_still_has_pending(string helm)
+    {
+        PreviousStatefulSet(3);
+        server.Store.Add("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ozone-om-ring","namespace":"default"},"data":{"pendingWipe":"ozone-om-4,ozone-om-3","decommissioned":"ozone-om-4,ozone-om-3"}}""");
+
+        var result = await RenderAsync(helm, 3);
+
+        List(Membership(result), "leaving").Should().BeEmpty("the StatefulSet is already at the new size");
+        WipeJobs(result).Select(w => w.Node).Should().Equal("ozone-om-4", "ozone-om-3");
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task The_same_size_with_changed_configuration_changes_no_membership(string helm)
+    {
+        PreviousStatefulSet(3);
+
+        var plain = await RenderAsync(helm, 3);
+        var changed = await RenderAsync(helm, 3, ("om.env[0].name", "OZONE-SITE.XML_ozone.om.ratis.log.appender.queue.num-elements"), ("om.env[0].value", "2048"));
+
+        changed.One<V1ConfigMap>("ozone-om-membership").Data.Should().Equal(plain.One<V1ConfigMap>("ozone-om-membership").Data);
+        WipeJobs(changed).Should().BeEmpty();
+        changed.One<V1StatefulSet>("ozone-om").Spec.Template.Spec.Containers[0].Env.Should().Contain(e => e.Value == "2048");
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task A_pure_scale_changes_no_pod_template_of_OMs_SCM_or_datanodes_but_rolls_the_S3_gateway(string helm)
+    {
+        PreviousStatefulSet(3);
+
+        var three = await RenderAsync(helm, 3);
+        var five = await RenderAsync(helm, 5);
+
+        foreach (var name in new[] { "ozone-om", "ozone-scm", "ozone-datanode" })
+            Json(five.One<V1StatefulSet>(name).Spec.Template).Should().Be(Json(three.One<V1StatefulSet>(name).Spec.Template), name);
+        five.One<V1StatefulSet>("ozone-s3g").Spec.Template.Metadata.Annotations["checksum/om-membership"].Should()
+            .NotBe(three.One<V1StatefulSet>("ozone-s3g").Spec.Template.Metadata.Annotations["checksum/om-membership"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task A_replica_change_without_persistence_is_refused_naming_the_value_and_the_fix(string helm)
+    {
+        PreviousStatefulSet(3);
+
+        var result = await Helm.TemplateAsync(helm, new Dictionary<string, string> { ["om.replicas"] = "5" }, kubeconfig: kubeconfig);
+
+        result.ExitCode.Should().NotBe(0);
+        result.Stderr.Should().Contain("om.replicas changes from 3 to 5").And.Contain("om.persistence.enabled=true");
+    }
+
+    [Fact]
+    public async Task Without_lookup_helm_template_renders_the_reconcile_view_with_an_unknown_previous_size()
+    {
+        var result = await Helm.TemplateAsync("helm4", RenderMatrixTests.Values("om.replicas=5,om.persistence.enabled=true"));
+
+        Scalar(Membership(result), "previousReplicas").Should().Be("null");
+        WipeJobs(result).Should().BeEmpty();
+        result.One<V1Job>("ozone-om-scale-in").Spec.Template.Spec.Containers.Single().Args.Should().Contain("5");
+    }
+
+    /// <summary>The live OM StatefulSet of the release, owned by Helm as an installed release's is.</summary>
+    private void PreviousStatefulSet(int replicas) =>
+        server.Store.Add("""
+            {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"ozone-om","namespace":"default",
+             "labels":{"app.kubernetes.io/managed-by":"Helm"},
+             "annotations":{"meta.helm.sh/release-name":"ozone","meta.helm.sh/release-namespace":"default"}},
+             "spec":{"replicas":REPLICAS}}
+            """.Replace("REPLICAS", replicas.ToString()));
+
+    private async Task<Helm.Result> RenderAsync(string helm, int replicas, params (string Key, string Value)[] extra)
+    {
+        var set = new Dictionary<string, string> { ["om.replicas"] = replicas.ToString(), ["om.persistence.enabled"] = "true" };
+        foreach (var (k, v) in extra) set[k] = v;
+        var result = await Helm.TemplateAsync(helm, set, kubeconfig: kubeconfig);
+        result.ExitCode.Should().Be(0, result.Stderr);
+        return result;
+    }
+
+    private static YamlMappingNode Membership(Helm.Result result)
+    {
+        var text = result.One<V1ConfigMap>("ozone-om-membership").Data["membership.yaml"];
+        result.One<V1ConfigMap>("ozone-om-lifecycle").Data["membership.yaml"].Should().Be(text, "the hook Jobs carry the same new membership");
+        var stream = new YamlStream();
+        stream.Load(new StringReader(text));
+        return (YamlMappingNode)stream.Documents[0].RootNode;
+    }
+
+    private static string Scalar(YamlMappingNode doc, string key) => ((YamlScalarNode)doc[key]).Value!;
+
+    private static List<string> List(YamlMappingNode doc, string key) =>
+        ((YamlSequenceNode)doc[key]).Children.Select(c => ((YamlScalarNode)c).Value!).ToList();
+
+    private static List<(string, string)> Nodes(YamlMappingNode doc) =>
+        ((YamlSequenceNode)doc["nodes"]).Children.Cast<YamlMappingNode>().Select(n => (Scalar(n, "id"), Scalar(n, "host"))).ToList();
+
+    private static List<(string Node, int Weight, string Claim, string Hook)> WipeJobs(Helm.Result result) =>
+        result.All<V1Job>().Where(j => j.Metadata.Name.StartsWith("ozone-om-wipe-"))
+            .Select(j => (
+                Node: j.Spec.Template.Spec.Containers.Single().Args.Last(),
+                Weight: int.Parse(j.Metadata.Annotations["helm.sh/hook-weight"]),
+                Claim: j.Spec.Template.Spec.Volumes.Single(v => v.Name == "data").PersistentVolumeClaim.ClaimName,
+                Hook: j.Metadata.Annotations["helm.sh/hook"]))
+            .OrderBy(w => w.Weight).ToList();
+
+    private static string Json(object o) => k8s.KubernetesJson.Serialize(o);
+}

@@ -1,0 +1,215 @@
+using System.Text.Json.Nodes;
+using FakeKubeApi;
+using OmLifecycle.Tests.Cli;
+
+namespace OmLifecycle.Tests.EndToEnd;
+
+/// <summary>The real binary's hook commands against the Ozone simulator and a loopback Kubernetes API.</summary>
+public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
+{
+    private readonly SimulatedRing ring = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await ring.DisposeAsync();
+
+    [Theory]
+    [InlineData(6, 3)]
+    [InlineData(7, 3)]
+    public async Task Scale_in_removes_nodes_one_at_a_time_highest_first_and_never_loses_quorum(int from, int to)
+    {
+        await InstallAsync(from);
+        var watch = ring.WatchQuorum();
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(to, from)), "scale-in", "--replicas", to.ToString());
+
+        await watch.DisposeAsync();
+        result.ExitCode.Should().Be(0, result.Stderr);
+        ring.Ring().Voters.Should().Equal(Enumerable.Range(0, to).Select(i => $"ozone-om-{i}"));
+        watch.Samples.Should().BeGreaterThan(10);
+        watch.Losses.Should().BeEmpty("a majority of the current configuration runs at every moment");
+        var record = RingRecord();
+        record["pendingWipe"]!.GetValue<string>().Split(',').Should().Equal(Enumerable.Range(to, from - to).Reverse().Select(i => $"ozone-om-{i}"));
+        Decommissions().Should().Equal(Enumerable.Range(to, from - to).Reverse().Select(i => $"ozone-om-{i}"), "highest ordinal first, one at a time");
+    }
+
+    [Fact]
+    public async Task The_naive_order_stop_all_then_decommission_loses_quorum_in_the_simulator()
+    {
+        await InstallAsync(7);
+
+        for (var i = 6; i >= 3; i--) await ring.StopPodAsync(i);
+        var stuck = ring.Ring();
+        var decommission = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 7)), "decommission", "--node", "ozone-om-6");
+
+        stuck.Leader.Should().BeNull("three of seven voters cannot elect a leader");
+        decommission.ExitCode.Should().NotBe(0);
+        ring.Ring().Voters.Should().HaveCount(7, "no configuration change can be committed without a majority");
+    }
+
+    [Fact]
+    public async Task Scale_in_moves_leadership_off_a_leaving_leader_first()
+    {
+        await InstallAsync(5);
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(5, 5)), "transfer-leader", "--to", "ozone-om-4")).ExitCode.Should().Be(0);
+        ring.Ring().Leader.Should().Be("ozone-om-4");
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 5)), "scale-in", "--replicas", "3");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        ring.Ring().Leader.Should().Be("ozone-om-0");
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+    }
+
+    [Fact]
+    public async Task Transfer_leader_goes_to_the_lowest_staying_ordinal_and_is_a_no_op_when_it_already_leads()
+    {
+        await InstallAsync(3);
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 3)), "transfer-leader", "--to", "ozone-om-2")).ExitCode.Should().Be(0);
+        var changes = ring.Ring().LeaderChanges;
+
+        var first = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 3)), "transfer-leader");
+        var again = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 3)), "transfer-leader");
+
+        first.ExitCode.Should().Be(0, first.Stderr);
+        again.ExitCode.Should().Be(0);
+        again.Stdout.Should().Contain("already leads");
+        ring.Ring().Leader.Should().Be("ozone-om-0");
+        ring.Ring().LeaderChanges.Should().Be(changes + 1);
+    }
+
+    [Fact]
+    public async Task Hooks_on_a_first_install_with_no_ring_are_a_clean_no_op()
+    {
+        ring.AttachKubernetes(0);
+
+        var transfer = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, null)), "transfer-leader");
+        var scaleIn = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, null)), "scale-in");
+
+        transfer.ExitCode.Should().Be(0, transfer.Stderr);
+        transfer.Stdout.Should().Contain("first install");
+        scaleIn.ExitCode.Should().Be(0, scaleIn.Stderr);
+        scaleIn.Stdout.Should().Contain("first install");
+    }
+
+    [Theory]
+    [InlineData("ozone-om-1", "one of the 3 desired OMs")]
+    [InlineData("ozone-om-9", "not a voter")]
+    [InlineData("om-x", "is not an OM of this ring")]
+    [InlineData("ozone-om-3;reboot", "is not an OM of this ring")]
+    public async Task Decommission_refuses_and_changes_nothing(string node, string message)
+    {
+        await InstallAsync(4);
+        var before = ring.Ring();
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "decommission", "--node", node);
+
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Should().Contain(message);
+        ring.Ring().Voters.Should().Equal(before.Voters);
+        StatefulSetReplicas().Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Decommission_refuses_the_leader_and_changes_nothing()
+    {
+        await InstallAsync(4);
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-3")).ExitCode.Should().Be(0);
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "decommission", "--node", "ozone-om-3");
+
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Should().Contain("is the leader").And.Contain("transfer-leader");
+        ring.Ring().Voters.Should().HaveCount(4);
+        ring.Ring().Leader.Should().Be("ozone-om-3");
+        StatefulSetReplicas().Should().Be(4);
+    }
+
+    [Fact]
+    public async Task Wipe_refuses_a_member_then_wipes_it_once_it_left_and_a_rerun_is_a_no_op()
+    {
+        await InstallAsync(4);
+        var yaml = ring.Membership(3, 4);
+
+        var early = await OmLifecycleBinary.RunAsync(ring.WipeEnv(yaml, 3), "wipe", "--node", "ozone-om-3");
+        early.ExitCode.Should().Be(1);
+        early.Stderr.Should().Contain("still a voter");
+        File.Exists(ring.MarkerPath(3)).Should().BeTrue();
+
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in")).ExitCode.Should().Be(0);
+        var wipe = await OmLifecycleBinary.RunAsync(ring.WipeEnv(ring.Membership(3, 4), 3), "wipe", "--node", "ozone-om-3");
+        var again = await OmLifecycleBinary.RunAsync(ring.WipeEnv(ring.Membership(3, 4), 3), "wipe", "--node", "ozone-om-3");
+
+        wipe.ExitCode.Should().Be(0, wipe.Stderr);
+        Directory.Exists(Path.Combine(ring.MetadataDir(3), "om")).Should().BeFalse();
+        File.Exists(ring.MarkerPath(3)).Should().BeFalse();
+        again.ExitCode.Should().Be(0);
+        again.Stdout.Should().Contain("nothing to wipe");
+        RingRecord()["pendingWipe"]!.GetValue<string>().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Wipe_refuses_a_volume_whose_VERSION_names_another_node()
+    {
+        await InstallAsync(4);
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in")).ExitCode.Should().Be(0);
+
+        var result = await OmLifecycleBinary.RunAsync(ring.WipeEnv(ring.Membership(3, 4), 2), "wipe", "--node", "ozone-om-3");
+
+        result.ExitCode.Should().Be(1);
+        result.Stderr.Should().Contain("names OM 'ozone-om-2'");
+        File.Exists(ring.MarkerPath(2)).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("recording")]
+    [InlineData("stopping")]
+    [InlineData("stopped")]
+    [InlineData("decommissioning")]
+    [InlineData("decommissioned")]
+    public async Task Scale_in_killed_at_a_step_and_run_again_reaches_the_same_end_state(string step)
+    {
+        await InstallAsync(5);
+        var env = ring.HookEnv(ring.Membership(3, 5));
+        var info = new System.Diagnostics.ProcessStartInfo(OmLifecycleBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
+        info.ArgumentList.Add("scale-in");
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        using var first = System.Diagnostics.Process.Start(info)!;
+        _ = first.StandardOutput.ReadToEndAsync();
+        _ = first.StandardError.ReadToEndAsync();
+        await ring.WaitUntilAsync(_ => (RingRecordOrNull()?["operation"]?.GetValue<string>() ?? "").Contains($"\"step\":\"{step}\""), $"scale-in at step {step}");
+        first.Kill();
+        await first.WaitForExitAsync();
+
+        var rerun = await OmLifecycleBinary.RunAsync(env, "scale-in");
+
+        rerun.ExitCode.Should().Be(0, rerun.Stderr);
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+        ring.Ring().Leader.Should().NotBeNull();
+        RingRecord()["pendingWipe"]!.GetValue<string>().Split(',').Should().BeEquivalentTo("ozone-om-4", "ozone-om-3");
+    }
+
+    private async Task InstallAsync(int replicas)
+    {
+        ring.AttachKubernetes(replicas);
+        for (var i = 0; i < replicas; i++) ring.WriteMembership(i, ring.Membership(replicas, null));
+        for (var i = 0; i < replicas; i++) ring.StartPod(i);
+        await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(ring.MarkerPath(i))),
+            $"a ring of {replicas} with markers");
+    }
+
+    private int StatefulSetReplicas() =>
+        ring.Kube!.Store.Get(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", "ozone-om")!["spec"]!["replicas"]!.GetValue<int>();
+
+    private JsonObject? RingRecordOrNull() =>
+        ring.Kube!.Store.Get(ApiResource.ByKind("v1", "ConfigMap")!, "default", "ozone-om-ring")?["data"] as JsonObject;
+
+    private JsonObject RingRecord() => RingRecordOrNull() ?? throw new InvalidOperationException("no ring ConfigMap");
+
+    private List<string> Decommissions() =>
+        File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
+            .Select(l => JsonNode.Parse(l)!)
+            .Where(c => c["exitCode"]!.GetValue<int>() == 0 && c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
+            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "-nodeid").Skip(1).First()!.GetValue<string>())
+            .ToList();
+}
