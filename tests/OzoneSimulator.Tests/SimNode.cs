@@ -1,0 +1,123 @@
+using System.Diagnostics;
+
+namespace OzoneSimulator.Tests;
+
+/// <summary>A state dir and per-node config dirs for running the real `ozone` simulator executable.</summary>
+public sealed class SimCluster : IDisposable
+{
+    private static int nextNet = 150 + Environment.ProcessId % 50;
+    private readonly List<Process> processes = [];
+
+    public SimCluster()
+    {
+        Root = Directory.CreateTempSubdirectory("simtest").FullName;
+        Net = Interlocked.Increment(ref nextNet) % 250 + 2;
+        Directory.CreateDirectory(StateDir);
+    }
+
+    public string Root { get; }
+
+    public int Net { get; }
+
+    public string StateDir => Path.Combine(Root, "state");
+
+    public SimState State => new(StateDir);
+
+    public static string Ozone => Path.Combine(AppContext.BaseDirectory, "ozone");
+
+    public string Host(int i) => $"127.{Net}.{i}.1";
+
+    public string Metadata(int i) => Path.Combine(Root, $"om{i}", "data");
+
+    public string ConfDir(int i) => Path.Combine(Root, $"om{i}", "conf");
+
+    /// <summary>Writes node <paramref name="i"/>'s ozone-site.xml listing <paramref name="nodes"/> (and the decommissioned ones).</summary>
+    public void Configure(int i, IEnumerable<int> nodes, IEnumerable<int>? decommissioned = null)
+    {
+        Directory.CreateDirectory(ConfDir(i));
+        var all = nodes.Concat(decommissioned ?? []).Distinct().ToList();
+        var props = new List<(string, string)>
+        {
+            ("ozone.om.service.ids", "svc"),
+            ("ozone.om.node.id", $"om{i}"),
+            ("ozone.metadata.dirs", Metadata(i)),
+            ("ozone.om.nodes.svc", string.Join(",", nodes.Select(n => $"om{n}"))),
+        };
+        if (decommissioned?.Any() == true) props.Add(("ozone.om.decommissioned.nodes.svc", string.Join(",", decommissioned.Select(n => $"om{n}"))));
+        foreach (var n in all)
+        {
+            props.Add(($"ozone.om.address.svc.om{n}", $"{Host(n)}:9862"));
+            props.Add(($"ozone.om.http-address.svc.om{n}", $"{Host(n)}:9874"));
+        }
+        File.WriteAllText(Path.Combine(ConfDir(i), "ozone-site.xml"),
+            "<configuration>" + string.Concat(props.Select(p => $"<property><name>{p.Item1}</name><value>{p.Item2}</value></property>")) + "</configuration>");
+    }
+
+    public ProcessStartInfo Info(int confOf, params string[] args)
+    {
+        var info = new ProcessStartInfo(Ozone) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["OZONE_SIM_STATE"] = StateDir;
+        info.Environment["OZONE_CONF_DIR"] = ConfDir(confOf);
+        info.Environment["OZONE_SIM_TIME_SCALE"] = "0.01";
+        return info;
+    }
+
+    /// <summary>Runs a short command to completion.</summary>
+    public async Task<(int Code, string Out, string Err)> RunAsync(int confOf, params string[] args)
+    {
+        using var p = Process.Start(Info(confOf, args))!;
+        var o = p.StandardOutput.ReadToEndAsync();
+        var e = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await o, await e);
+    }
+
+    /// <summary>Starts a long-running `ozone om …` for node <paramref name="i"/>.</summary>
+    public Process Start(int i, params string[] args)
+    {
+        var p = Process.Start(Info(i, ["om", .. args]))!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        processes.Add(p);
+        return p;
+    }
+
+    /// <summary>Inits and starts nodes 0..n-1 as the initial ring and waits for a leader.</summary>
+    public async Task FormRingAsync(int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            Configure(i, Enumerable.Range(0, n));
+            (await RunAsync(i, "om", "--init")).Code.Should().Be(0);
+        }
+        for (var i = 0; i < n; i++) Start(i);
+        await UntilAsync(r => r.Leader is not null && r.Voters.Count == n && Enumerable.Range(0, n).All(i => r.Running.ContainsKey($"om{i}")), "ring formed");
+    }
+
+    public async Task UntilAsync(Func<Ring, bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition(State.Read())) return;
+            await Task.Delay(25);
+        }
+        throw new TimeoutException(what);
+    }
+
+    public async Task<string> JmxAsync(int i)
+    {
+        using var http = new HttpClient();
+        return await http.GetStringAsync($"http://{Host(i)}:9874/jmx?qry=Ratis:service=RaftServer,group=*,id=*");
+    }
+
+    public void Dispose()
+    {
+        foreach (var p in processes)
+        {
+            try { p.Kill(); p.WaitForExit(); } catch (InvalidOperationException) { }
+        }
+        Directory.Delete(Root, recursive: true);
+    }
+}

@@ -1,0 +1,263 @@
+using System.Text.Json.Nodes;
+
+namespace OzoneSimulator.Tests;
+
+/// <summary>Each behaviour of the simulator, with the Ozone (or Ratis) source it mirrors.</summary>
+public sealed class SimulatorBehaviourTests : IDisposable
+{
+    private readonly SimCluster cluster = new();
+
+    public void Dispose() => cluster.Dispose();
+
+    // OzoneManagerStarter.java (--init) and OMStorage.java (VERSION)
+    [Fact]
+    public async Task Init_writes_a_VERSION_bound_to_the_node_and_is_idempotent()
+    {
+        cluster.Configure(0, [0]);
+
+        (await cluster.RunAsync(0, "om", "--init")).Code.Should().Be(0);
+        var version = File.ReadAllText(Path.Combine(cluster.Metadata(0), "om", "current", "VERSION"));
+        (await cluster.RunAsync(0, "om", "--init")).Code.Should().Be(0);
+
+        version.Should().Contain("nodeId=om0").And.Contain("nodeType=OM").And.Contain("clusterID=CID-");
+        File.ReadAllText(Path.Combine(cluster.Metadata(0), "om", "current", "VERSION")).Should().Be(version);
+    }
+
+    // OMStorage.java: "Configured OM NodeId: … does not match the existing nodeId in the VERSION file"
+    [Fact]
+    public async Task Init_on_another_nodes_data_fails_with_the_OMStorage_message_and_exit_255()
+    {
+        cluster.Configure(0, [0]);
+        (await cluster.RunAsync(0, "om", "--init")).Code.Should().Be(0);
+        cluster.Configure(1, [1]);
+        File.WriteAllText(Path.Combine(cluster.ConfDir(1), "ozone-site.xml"),
+            File.ReadAllText(Path.Combine(cluster.ConfDir(1), "ozone-site.xml")).Replace(cluster.Metadata(1), cluster.Metadata(0)));
+
+        var (code, _, err) = await cluster.RunAsync(1, "om", "--init");
+
+        code.Should().Be(255);
+        err.Should().Contain("does not match the existing nodeId in the VERSION file").And.Contain("OM Init failed.");
+    }
+
+    // Ratis RaftServerJmxAdapter (Id, LeaderId, CurrentTerm, GroupId, Role, Followers) served by Hadoop's JMXJsonServlet
+    [Fact]
+    public async Task Initial_members_form_one_group_and_the_leader_bean_lists_its_followers()
+    {
+        await cluster.FormRingAsync(3);
+
+        var leader = cluster.State.Read().Leader!;
+        var bean = JsonNode.Parse(await cluster.JmxAsync(int.Parse(leader[2..])))!["beans"]![0]!;
+        var follower = JsonNode.Parse(await cluster.JmxAsync(leader == "om1" ? 2 : 1))!["beans"]![0]!;
+
+        bean["Role"]!.GetValue<string>().Should().Be("LEADER");
+        bean["Followers"]!.AsArray().Select(f => f!.GetValue<string>().Split('|')[0]).Should().BeEquivalentTo(new[] { "om0", "om1", "om2" }.Where(x => x != leader));
+        follower["Role"]!.GetValue<string>().Should().Be("FOLLOWER");
+        follower["LeaderId"]!.GetValue<string>().Should().Be(leader);
+        follower["GroupId"]!.GetValue<string>().Should().Be(bean["GroupId"]!.GetValue<string>());
+    }
+
+    // OzoneManager#checkConfigBeforeBootstrap: peers' on-disk ozone-site.xml must list the joiner
+    [Fact]
+    public async Task Bootstrap_pre_check_fails_with_exit_1_until_every_peer_file_lists_the_joiner()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.Configure(3, [0, 1, 2, 3]);
+
+        var joiner = cluster.Start(3, "--bootstrap");
+        await joiner.WaitForExitAsync();
+
+        joiner.ExitCode.Should().Be(1);
+        cluster.State.Read().Voters.Should().NotContain("om3");
+    }
+
+    // OzoneManager#bootstrap: after the pre-check the leader adds the node; it keeps running as that OM
+    [Fact]
+    public async Task Bootstrap_joins_once_peers_list_the_joiner_and_copies_the_leaders_data()
+    {
+        await cluster.FormRingAsync(3);
+        var file = Path.Combine(cluster.Root, "v.txt");
+        File.WriteAllText(file, "hello");
+        (await cluster.RunAsync(0, "sh", "key", "put", "/vol/b/k", file)).Code.Should().Be(0);
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+
+        var joiner = cluster.Start(3, "--bootstrap");
+        await cluster.UntilAsync(r => r.Voters.Contains("om3"), "om3 joined");
+
+        joiner.HasExited.Should().BeFalse("--bootstrap keeps running as the OM");
+        File.ReadAllText(Path.Combine(cluster.Metadata(3), "om.db", "keys.json")).Should().Contain("hello");
+    }
+
+    // OzoneManagerStarter.java: LEADER_UNDETERMINED when no leader can add the node
+    [Fact]
+    public async Task Bootstrap_without_a_leader_fails_with_exit_255()
+    {
+        cluster.Configure(3, [3]);
+
+        var joiner = cluster.Start(3, "--bootstrap", "--force");
+        await joiner.WaitForExitAsync();
+
+        joiner.ExitCode.Should().Be(255);
+    }
+
+    // HDDS-16057 (Ozone 2.2.0): a bootstrap can loop forever on SNAPSHOT_UNAVAILABLE
+    [Fact]
+    public async Task A_stalled_bootstrap_keeps_running_and_never_joins()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.State.WriteFaults(new Faults { StallBootstrap = ["om3"] });
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+
+        var joiner = cluster.Start(3, "--bootstrap");
+        await cluster.UntilAsync(r => r.PendingJoiners.Contains("om3"), "om3 asked to join");
+        await Task.Delay(300);
+
+        joiner.HasExited.Should().BeFalse();
+        cluster.State.Read().Voters.Should().NotContain("om3");
+    }
+
+    // GetServiceRolesSubcommand.java: the leader's peer map, JSON shape, stopped followers still FOLLOWER
+    [Fact]
+    public async Task Roles_report_the_leaders_peer_map_in_json_and_text()
+    {
+        await cluster.FormRingAsync(3);
+
+        var json = await cluster.RunAsync(0, "admin", "om", "roles", "-id", "svc", "--json");
+        var text = await cluster.RunAsync(0, "admin", "om", "getserviceroles", "--service-id", "svc");
+
+        json.Code.Should().Be(0);
+        var entries = JsonNode.Parse(json.Out)!.AsArray();
+        entries.Should().HaveCount(3);
+        entries.Select(e => e!.AsObject().First().Value!["serverRole"]!.GetValue<string>()).Count(r => r == "LEADER").Should().Be(1);
+        text.Out.Should().MatchRegex(@"om0 : (LEADER|FOLLOWER) \(127\.\d+\.0\.1\)");
+    }
+
+    // OMFailoverProxyProvider: without a leader the client retries ozone.client.failover.max.attempts times, then 255
+    [Fact]
+    public async Task Roles_without_a_leader_give_up_after_the_configured_attempts_with_exit_255()
+    {
+        cluster.Configure(0, [0, 1, 2]);
+
+        var (code, _, err) = await cluster.RunAsync(0, "admin", "--set=ozone.client.failover.max.attempts=2", "om", "roles", "-id", "svc");
+
+        code.Should().Be(255);
+        err.Should().Contain("after 2 attempts");
+    }
+
+    // picocli usage errors exit 2
+    [Theory]
+    [InlineData("admin", "om", "frob")]
+    [InlineData("admin", "om", "roles", "-id", "svc", "--xml")]
+    [InlineData("nothing")]
+    [InlineData("om", "--bogus")]
+    public async Task Unknown_commands_and_options_exit_2(params string[] args)
+    {
+        cluster.Configure(0, [0]);
+
+        (await cluster.RunAsync(0, args)).Code.Should().Be(2);
+    }
+
+    // DecommissionOMSubcommand.java: the leader cannot remove itself
+    [Fact]
+    public async Task Decommissioning_the_leader_fails_with_not_present_in_the_peer_list()
+    {
+        await cluster.FormRingAsync(3);
+        var leader = int.Parse(cluster.State.Read().Leader![2..]);
+        for (var i = 0; i < 3; i++) cluster.Configure(i, Enumerable.Range(0, 3).Where(n => n != leader), [leader]);
+        await Task.Delay(50);
+
+        var (code, _, err) = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", $"om{leader}", "-hostname", cluster.Host(leader));
+
+        code.Should().Be(255);
+        err.Should().Contain("OM node not present in the OM peer list.");
+    }
+
+    // DecommissionOMSubcommand.java: without --force every running OM's file must list the node as decommissioned
+    [Fact]
+    public async Task Decommission_checks_every_running_peers_file_and_then_removes_the_node()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.Configure(0, [0, 1], [2]);
+
+        var early = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om2", "-hostname", cluster.Host(2));
+        cluster.Configure(1, [0, 1], [2]);
+        cluster.Configure(2, [0, 1], [2]);
+        var done = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om2", "-hostname", cluster.Host(2));
+
+        early.Code.Should().Be(255);
+        early.Err.Should().Contain("does not list om2 as decommissioned");
+        done.Code.Should().Be(0, done.Err);
+        done.Out.Should().Contain("Successfully decommissioned OM om2");
+        cluster.State.Read().Voters.Should().Equal("om0", "om1");
+    }
+
+    // DecommissionOMSubcommand.java: host and configured address must resolve to the same IP, even with --force
+    [Fact]
+    public async Task Decommission_with_an_unresolvable_or_different_host_fails_even_with_force()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.Configure(0, [0, 1], [2]);
+
+        var unresolvable = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om2", "-hostname", "no-such-host", "--force");
+        var different = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om2", "-hostname", cluster.Host(1), "--force");
+
+        unresolvable.Code.Should().Be(255);
+        unresolvable.Err.Should().Contain("Could not resolve");
+        different.Code.Should().Be(255);
+        cluster.State.Read().Voters.Should().HaveCount(3);
+    }
+
+    // Ratis: a configuration change needs a majority of the current configuration (the quorum trap)
+    [Fact]
+    public async Task Stopping_four_of_seven_leaves_no_leader_and_no_removal_can_commit()
+    {
+        await cluster.FormRingAsync(7);
+        foreach (var i in new[] { 3, 4, 5, 6 })
+        {
+            var pid = cluster.State.Read().Running[$"om{i}"].Pid;
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
+        }
+        await cluster.UntilAsync(r => r.Running.Count == 3, "four stopped");
+        cluster.Configure(0, [0, 1, 2, 3, 4, 5], [6]);
+
+        var state = cluster.State.Read();
+        var result = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om6", "-hostname", cluster.Host(6), "--force");
+
+        state.Leader.Should().BeNull();
+        result.Code.Should().Be(255);
+        cluster.State.Read().Voters.Should().HaveCount(7);
+    }
+
+    // TransferOmLeaderSubCommand.java: success message, refusals exit 255
+    [Fact]
+    public async Task Transfer_moves_leadership_and_a_refused_transfer_exits_255()
+    {
+        await cluster.FormRingAsync(3);
+
+        var ok = await cluster.RunAsync(0, "admin", "om", "transfer", "-id", "svc", "-n", "om2");
+        cluster.State.WriteFaults(new Faults { RefuseTransfer = true });
+        var refused = await cluster.RunAsync(0, "admin", "om", "transfer", "-id", "svc", "-n", "om1");
+        var unknown = await cluster.RunAsync(0, "admin", "om", "transfer", "-id", "svc", "-n", "om9");
+
+        ok.Out.Should().Contain("Transfer leadership successfully to om2.");
+        cluster.State.Read().Leader.Should().Be("om2");
+        refused.Code.Should().Be(255);
+        refused.Err.Should().Contain("not in FOLLOWER role");
+        unknown.Err.Should().Contain("not found in group");
+    }
+
+    // Fault switches: forced exit codes and garbage JMX
+    [Fact]
+    public async Task Forced_exit_codes_and_garbage_jmx_are_served_as_configured()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.State.WriteFaults(new Faults { GarbageJmx = ["om1"], ForcedExits = [new ForcedExit { Command = "roles", Code = 255, Times = 1 }] });
+
+        var first = await cluster.RunAsync(0, "admin", "om", "roles", "-id", "svc");
+        var second = await cluster.RunAsync(0, "admin", "om", "roles", "-id", "svc");
+        var jmx = await cluster.JmxAsync(1);
+
+        first.Code.Should().Be(255);
+        second.Code.Should().Be(0);
+        jmx.Should().StartWith("<html>");
+    }
+}
