@@ -5,13 +5,14 @@ namespace OzoneSimulator.Tests;
 /// <summary>A state dir and per-node config dirs for running the real `ozone` simulator executable.</summary>
 public sealed class SimCluster : IDisposable
 {
-    private static int nextNet = 150 + Environment.ProcessId % 50;
+    // Loopback nets 127.130-249.x.x belong to these tests; om-lifecycle's tests use 10-129.
+    private static int nextNet;
     private readonly List<Process> processes = [];
 
     public SimCluster()
     {
         Root = Directory.CreateTempSubdirectory("simtest").FullName;
-        Net = Interlocked.Increment(ref nextNet) % 250 + 2;
+        Net = 130 + Interlocked.Increment(ref nextNet) % 120;
         Directory.CreateDirectory(StateDir);
     }
 

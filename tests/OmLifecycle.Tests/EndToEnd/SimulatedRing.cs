@@ -13,9 +13,10 @@ namespace OmLifecycle.Tests.EndToEnd;
 /// </summary>
 public sealed class SimulatedRing : IAsyncDisposable
 {
-    private static int nextNet = 10 + (Environment.ProcessId % 100);
+    // Loopback nets 127.10-129.x.x belong to these tests; the simulator's own tests use 130-249.
+    private static int nextNet;
     private readonly Dictionary<string, System.Diagnostics.Process> pods = [];
-    private readonly int net = Interlocked.Increment(ref nextNet) % 250 + 2;
+    private readonly int net = 10 + Interlocked.Increment(ref nextNet) % 120;
 
     public SimulatedRing()
     {
