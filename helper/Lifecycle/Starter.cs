@@ -158,6 +158,7 @@ public sealed class Starter(LifecycleContext ctx)
             // Confirmation is watched closely; once a member, the sync is a slower background chore.
             for (var i = 0; i < (confirmed ? SyncEveryPolls : 1); i++) await ctx.PauseAsync(cancellationToken);
             if (child.HasExited) break;
+            if (!confirmed) Heartbeat(markerMode == "bootstrap" ? "bootstrapping" : "running", "waiting for the ring to confirm this node");
             var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
             var view = await ctx.ObserveAsync(HighestKnownOrdinal(record) + 1, cancellationToken);
             if (view.HasLeader) lastView = view;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -11,41 +12,60 @@ namespace OzoneSimulator;
 /// </summary>
 public sealed class JmxServer(SimState state, string nodeId, string host, int port, int ratisPort) : IDisposable
 {
-    private readonly HttpListener listener = new();
+    // A plain socket server bound to this node's own address: HttpListener matches on the Host
+    // header, and clients ask by the node's DNS name, not its IP.
+    private readonly TcpListener listener = new(IPAddress.Parse(host), port);
 
     public void Start()
     {
-        listener.Prefixes.Add($"http://{host}:{port}/");
         listener.Start();
         _ = Task.Run(ServeAsync);
     }
 
-    public void Dispose() => listener.Close();
+    public void Dispose() => listener.Stop();
 
     private async Task ServeAsync()
     {
-        while (listener.IsListening)
+        while (true)
         {
-            HttpListenerContext context;
-            try { context = await listener.GetContextAsync(); }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException) { return; }
+            TcpClient client;
+            try { client = await listener.AcceptTcpClientAsync(); }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException) { return; }
+            _ = Task.Run(() => AnswerAsync(client));
+        }
+    }
+
+    private async Task AnswerAsync(TcpClient client)
+    {
+        using (client)
+        {
             try
             {
-                var body = state.Faults().GarbageJmx.Contains(nodeId) ? "<html>Error 500 garbage</html>" : Beans(state.Read());
+                var stream = client.GetStream();
+                var request = new StringBuilder();
+                var buffer = new byte[4096];
+                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var read = await stream.ReadAsync(buffer);
+                    if (read == 0) return;
+                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                }
+                var target = request.ToString().Split(' ')[1];
+                var query = Uri.UnescapeDataString(target.Contains("qry=", StringComparison.Ordinal) ? target[(target.IndexOf("qry=", StringComparison.Ordinal) + 4)..] : "");
+                var body = state.Faults().GarbageJmx.Contains(nodeId) ? "<html>Error 500 garbage</html>" : Beans(state.Read(), nodeId, ratisPort, query);
                 var bytes = Encoding.UTF8.GetBytes(body);
-                context.Response.ContentType = "application/json";
-                await context.Response.OutputStream.WriteAsync(bytes);
-                context.Response.Close();
+                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(head);
+                await stream.WriteAsync(bytes);
             }
-            catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or IndexOutOfRangeException)
             {
             }
         }
     }
 
-    public string Beans(Ring ring) => Beans(ring, nodeId, ratisPort);
-
-    public static string Beans(Ring ring, string nodeId, int ratisPort)
+    /// <summary>The beans whose name matches the JMX query (a '*' matches anything), as Hadoop's JMXJsonServlet answers.</summary>
+    public static string Beans(Ring ring, string nodeId, int ratisPort, string query = "")
     {
         var isVoter = ring.Voters.Contains(nodeId);
         var leader = isVoter ? ring.Leader : null;
@@ -74,6 +94,8 @@ public sealed class JmxServer(SimState state, string nodeId, string host, int po
                 ["OzoneManagerHALeaderState"] = role == "LEADER" ? 1 : 0,
             },
         };
-        return JsonSerializer.Serialize(new { beans });
+        var pattern = "^" + System.Text.RegularExpressions.Regex.Escape(query.Length == 0 ? "*" : query).Replace("\\*", ".*") + "$";
+        var matching = beans.Where(b => System.Text.RegularExpressions.Regex.IsMatch((string)((Dictionary<string, object?>)b)["name"]!, pattern)).ToArray();
+        return JsonSerializer.Serialize(new { beans = matching });
     }
 }

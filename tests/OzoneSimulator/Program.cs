@@ -9,6 +9,9 @@ SimState? state = null;
 try
 {
     state = SimState.FromEnvironment();
+    // A long-running `ozone om` is logged when it starts too, so that callers can count it while it runs.
+    if (args is ["om", ..] && !args.Contains("--init"))
+        state.AppendCall(JsonSerializer.Serialize(new { args, node = Environment.GetEnvironmentVariable("POD_NAME"), started = true, at = DateTimeOffset.UtcNow }));
     code = args switch
     {
         ["om", .. var rest] => await new OmCommand(state, SimConfig.FromEnvironment()).RunAsync(rest),

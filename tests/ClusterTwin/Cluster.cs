@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using FakeKubeApi;
+
+namespace ClusterTwin;
+
+/// <summary>
+/// The Kubernetes side of the twin: the API state (a writable fake API server that Helm's lookup
+/// and om-lifecycle both use), persistent volumes as directories kept across pods, and the DNS
+/// model: a pod's name resolves while the pod exists or an EndpointSlice names it.
+/// </summary>
+public sealed class Cluster : IDisposable
+{
+    public Cluster(string work, string ns)
+    {
+        Work = work;
+        Namespace = ns;
+        Api = new FakeKubeApiServer();
+        Kubeconfig = Api.WriteKubeconfig(Path.Combine(work, "kubeconfig"), ns);
+        Directory.CreateDirectory(SimState);
+    }
+
+    public string Work { get; }
+
+    public string Namespace { get; }
+
+    public FakeKubeApiServer Api { get; }
+
+    public string Kubeconfig { get; }
+
+    public string SimState => Path.Combine(Work, "sim");
+
+    public static ApiResource Kind(string apiVersion, string kind) => ApiResource.ByKind(apiVersion, kind)!;
+
+    public string PvcDir(string claim) => Path.Combine(Work, "pvc", claim);
+
+    public JsonObject? Get(string apiVersion, string kind, string name) => Api.Store.Get(Kind(apiVersion, kind), Namespace, name);
+
+    public void Put(JsonObject obj) => Api.Store.Put(Kind(obj["apiVersion"]!.GetValue<string>(), obj["kind"]!.GetValue<string>()), Namespace, obj);
+
+    public void Delete(string apiVersion, string kind, string name) => Api.Store.Delete(Kind(apiVersion, kind), Namespace, name);
+
+    /// <summary>Pod FQDNs of the pods that exist, plus names that stand-in EndpointSlices give, for getaddrinfo and the simulator.</summary>
+    public void PublishDns(string hostsFile)
+    {
+        var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pod in Api.Store.List(Kind("v1", "Pod"), Namespace))
+        {
+            var ip = pod["status"]?["podIP"]?.GetValue<string>();
+            var fqdn = pod["metadata"]?["annotations"]?["twin/fqdn"]?.GetValue<string>();
+            if (ip is not null && fqdn is not null) names[fqdn] = ip;
+        }
+        foreach (var slice in Api.Store.List(Kind("discovery.k8s.io/v1", "EndpointSlice"), Namespace))
+        {
+            var service = slice["metadata"]?["labels"]?["kubernetes.io/service-name"]?.GetValue<string>();
+            foreach (var endpoint in slice["endpoints"]?.AsArray() ?? [])
+            {
+                var hostname = endpoint?["hostname"]?.GetValue<string>();
+                var ip = endpoint?["addresses"]?[0]?.GetValue<string>();
+                if (hostname is not null && ip is not null && service is not null)
+                    names.TryAdd($"{hostname}.{service}.{Namespace}.svc.cluster.local", ip);
+            }
+        }
+        var json = new JsonObject();
+        foreach (var (name, ip) in names) json[name] = ip;
+        AtomicWrite(Path.Combine(SimState, "hosts.json"), json.ToJsonString());
+        // Rewritten in place: /etc/hosts is a bind mount of this file inside the twin's mount namespace.
+        File.WriteAllText(hostsFile, "127.0.0.1 localhost\n" + string.Concat(names.Select(kv => $"{kv.Value} {kv.Key}\n")));
+    }
+
+    public void Dispose() => Api.Dispose();
+
+    private static void AtomicWrite(string path, string content)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+}

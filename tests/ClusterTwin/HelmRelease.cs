@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using k8s;
+using k8s.Models;
+
+namespace ClusterTwin;
+
+/// <summary>
+/// Helm's part, with the real binary: each revision is rendered by `helm template
+/// --dry-run=server` against the twin's API (so `lookup` sees the live objects) and kept, so that
+/// a rollback replays an old revision's manifests and hooks as Helm does.
+/// </summary>
+public sealed class HelmRelease(string helm, string chart, string release, string ns, string kubeconfig, string work)
+{
+    private readonly List<string> revisions = [];
+
+    public string Helm => helm;
+
+    public int Revision => revisions.Count;
+
+    public string Manifest(int revision) => revisions[revision - 1];
+
+    public async Task<(bool Ok, string Manifest, string Error)> RenderAsync(string valuesYaml, IReadOnlyList<(string Key, string Value)> set)
+    {
+        var values = Path.Combine(work, $"values-{revisions.Count + 1}.yaml");
+        await File.WriteAllTextAsync(values, valuesYaml);
+        var args = new List<string> { "template", release, chart, "--namespace", ns, "-f", values, "--kubeconfig", kubeconfig, "--dry-run=server" };
+        if (Path.GetFileName(helm) == "helm4") args.Add("--disable-openapi-validation");
+        foreach (var (k, v) in set)
+        {
+            args.Add(v.TrimStart().StartsWith('[') || v.TrimStart().StartsWith('{') ? "--set-json" : "--set");
+            args.Add(v.TrimStart().StartsWith('[') || v.TrimStart().StartsWith('{') ? $"{k}={ToJson(v)}" : $"{k}={v}");
+        }
+        var info = new ProcessStartInfo(helm) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["HELM_CACHE_HOME"] = Path.Combine(work, "helm", "cache");
+        info.Environment["HELM_CONFIG_HOME"] = Path.Combine(work, "helm", "config");
+        info.Environment["HELM_DATA_HOME"] = Path.Combine(work, "helm", "data");
+        using var p = Process.Start(info)!;
+        var o = p.StandardOutput.ReadToEndAsync();
+        var e = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode == 0, await o, await e);
+    }
+
+    public void Record(string manifest) => revisions.Add(manifest);
+
+    /// <summary>Documents split into hooks by event and the release's own resources.</summary>
+    public static (List<IKubernetesObject> Resources, List<IKubernetesObject> Hooks) Split(string manifest)
+    {
+        var objects = KubernetesYaml.LoadAllFromString(manifest).OfType<IKubernetesObject>().ToList();
+        var hooks = objects.Where(o => Annotations(o).ContainsKey("helm.sh/hook")).ToList();
+        return (objects.Except(hooks).ToList(), hooks);
+    }
+
+    /// <summary>Hooks of one event in Helm's order: by weight, then kind, then name.</summary>
+    public static List<IKubernetesObject> HooksFor(List<IKubernetesObject> hooks, string evt) =>
+        hooks.Where(h => Annotations(h)["helm.sh/hook"].Split(',').Select(x => x.Trim()).Contains(evt))
+            .OrderBy(h => int.TryParse(Annotations(h).GetValueOrDefault("helm.sh/hook-weight"), out var w) ? w : 0)
+            .ThenBy(h => h.Kind, StringComparer.Ordinal)
+            .ThenBy(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name, StringComparer.Ordinal)
+            .ToList();
+
+    public static Dictionary<string, string> Annotations(IKubernetesObject o) =>
+        new(((IMetadata<V1ObjectMeta>)o).Metadata.Annotations ?? new Dictionary<string, string>());
+
+    private static string ToJson(string yaml)
+    {
+        var obj = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<object>(yaml);
+        return System.Text.Json.JsonSerializer.Serialize(obj);
+    }
+}

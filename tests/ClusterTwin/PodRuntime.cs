@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Security;
+using k8s.Models;
+
+namespace ClusterTwin;
+
+/// <summary>
+/// Runs a rendered container as a local process, the way the kubelet and the image's entrypoint
+/// would: volumes become per-pod (or per-claim) directories and every path in env and files is
+/// mapped to them; the OZONE-SITE.XML_ variables become ozone-site.xml at each start (envtoconf);
+/// `/opt/om-lifecycle/om-lifecycle` is the published binary and `ozone` is the simulator.
+/// </summary>
+public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string simulatorDir)
+{
+    public string SimulatorDir => simulatorDir;
+
+    /// <summary>One pod: its name, IP and the host directories behind its volume mounts.</summary>
+    public sealed record PodSandbox(string Name, string Ip, string Dir, V1PodSpec Spec)
+    {
+        public Dictionary<string, string> Volumes { get; } = [];
+    }
+
+    public PodSandbox Prepare(string name, string ip, V1PodSpec spec, IReadOnlyDictionary<string, string>? claims = null)
+    {
+        var dir = Path.Combine(cluster.Work, "pods", name);
+        var sandbox = new PodSandbox(name, ip, dir, spec);
+        foreach (var volume in spec.Volumes ?? [])
+        {
+            string host;
+            if (volume.PersistentVolumeClaim is { } pvc) host = cluster.PvcDir(pvc.ClaimName);
+            else if (claims is not null && claims.TryGetValue(volume.Name, out var claim)) host = cluster.PvcDir(claim);
+            else host = Path.Combine(dir, "volumes", volume.Name);
+            Directory.CreateDirectory(host);
+            sandbox.Volumes[volume.Name] = host;
+        }
+        foreach (var (volume, claim) in claims ?? new Dictionary<string, string>())
+        {
+            if (!sandbox.Volumes.ContainsKey(volume)) { sandbox.Volumes[volume] = cluster.PvcDir(claim); Directory.CreateDirectory(cluster.PvcDir(claim)); }
+        }
+        RefreshConfigMaps(sandbox);
+        return sandbox;
+    }
+
+    /// <summary>What the kubelet does for ConfigMap volumes (here at once; the twin calls it again after a change).</summary>
+    public void RefreshConfigMaps(PodSandbox pod)
+    {
+        foreach (var volume in pod.Spec.Volumes ?? [])
+        {
+            if (volume.ConfigMap is not { } cm) continue;
+            var data = cluster.Get("v1", "ConfigMap", cm.Name)?["data"]?.AsObject();
+            if (data is null) continue;
+            foreach (var (key, value) in data)
+                WriteIfChanged(Path.Combine(pod.Volumes[volume.Name], key), MapText(pod, value!.GetValue<string>()));
+        }
+    }
+
+    /// <summary>Starts one container of the pod; init containers are run to completion by the caller.</summary>
+    public Process Start(PodSandbox pod, V1Container container, string logName)
+    {
+        var env = Environment(pod, container);
+        WriteOzoneSite(pod, container, env);
+        var args = (container.Command ?? []).Concat(container.Args ?? []).ToList();
+        if (args.Count == 0) throw new InvalidOperationException($"container {container.Name} has no args");
+        var exe = args[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : args[0];
+        var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
+        info.Environment.Clear();
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        var process = Process.Start(info)!;
+        var log = Path.Combine(pod.Dir, logName + ".log");
+        Directory.CreateDirectory(pod.Dir);
+        _ = Pump(process.StandardOutput, log);
+        _ = Pump(process.StandardError, log);
+        return process;
+    }
+
+    /// <summary>Runs a command in a container of a running pod (kubectl exec, probes, preStop).</summary>
+    public async Task<int> ExecAsync(PodSandbox pod, V1Container container, IReadOnlyList<string> command, TimeSpan timeout)
+    {
+        var env = Environment(pod, container);
+        var exe = command[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : command[0];
+        var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in command.Skip(1)) info.ArgumentList.Add(a);
+        info.Environment.Clear();
+        foreach (var (k, v) in env) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var log = Path.Combine(pod.Dir, "exec.log");
+        _ = Pump(process.StandardOutput, log);
+        _ = Pump(process.StandardError, log);
+        using var cts = new CancellationTokenSource(timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); return -1; }
+        return process.ExitCode;
+    }
+
+    public Dictionary<string, string> Environment(PodSandbox pod, V1Container container)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = $"{simulatorDir}:/usr/local/bin:/usr/bin:/bin",
+            ["HOME"] = Path.Combine(pod.Dir, "home"),
+            ["HOSTNAME"] = pod.Name,
+            ["OZONE_SIM_STATE"] = cluster.SimState,
+            ["OZONE_SIM_TIME_SCALE"] = "0.02",
+            ["OM_LIFECYCLE_POLL_MS"] = "200",
+            ["OM_LIFECYCLE_KUBECONFIG"] = cluster.Kubeconfig,
+            ["DOTNET_gcServer"] = "0",
+        };
+        foreach (var e in container.Env ?? [])
+        {
+            var value = e.Value ?? e.ValueFrom?.FieldRef?.FieldPath switch
+            {
+                "metadata.name" => pod.Name,
+                "metadata.namespace" => cluster.Namespace,
+                "status.podIP" => pod.Ip,
+                _ => "",
+            };
+            env[e.Name] = MapText(pod, value);
+        }
+        return env;
+    }
+
+    /// <summary>The image entrypoint's envtoconf: ozone-site.xml from OZONE-SITE.XML_ variables, rewritten at every start.</summary>
+    private void WriteOzoneSite(PodSandbox pod, V1Container container, Dictionary<string, string> env)
+    {
+        if (!env.TryGetValue("OZONE_CONF_DIR", out var conf)) return;
+        Directory.CreateDirectory(conf);
+        var props = env.Where(kv => kv.Key.StartsWith("OZONE-SITE.XML_", StringComparison.Ordinal))
+            .Select(kv => $"<property><name>{SecurityElement.Escape(kv.Key["OZONE-SITE.XML_".Length..])}</name><value>{SecurityElement.Escape(kv.Value)}</value></property>");
+        File.WriteAllText(Path.Combine(conf, "ozone-site.xml"), "<?xml version=\"1.0\"?>\n<configuration>\n" + string.Join("\n", props) + "\n</configuration>\n");
+    }
+
+    /// <summary>Maps in-container absolute paths to the host directories behind the pod's volume mounts (longest mount first).</summary>
+    public string MapText(PodSandbox pod, string text)
+    {
+        var mounts = pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? [])
+            .SelectMany(c => c.VolumeMounts ?? []).Where(m => m.SubPath is null)
+            .DistinctBy(m => m.MountPath).OrderByDescending(m => m.MountPath.Length).ToList();
+        foreach (var m in mounts)
+        {
+            if (!pod.Volumes.TryGetValue(m.Name, out var host)) continue;
+            text = System.Text.RegularExpressions.Regex.Replace(text, "(?<![\\w/.-])" + System.Text.RegularExpressions.Regex.Escape(m.MountPath) + "(?=/|\\b|$)", host);
+        }
+        return text;
+    }
+
+    private static void WriteIfChanged(string path, string content)
+    {
+        if (File.Exists(path) && File.ReadAllText(path) == content) return;
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+
+    private static async Task Pump(StreamReader reader, string path)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (typeof(PodRuntime)) File.AppendAllText(path, line + "\n");
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.Json;
+using ClusterTwin;
+
+// cluster-twin run SCENARIO [--helm helm3|helm4|both] [--report FILE]
+// Runs inside its own mount namespace, where /etc/hosts is a file the twin rewrites (the DNS model).
+if (args is not ["run", var scenarioPath, ..])
+{
+    Console.Error.WriteLine("usage: cluster-twin run SCENARIO.yaml [--helm helm3|helm4|both] [--report FILE]");
+    return 2;
+}
+string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
+var repo = Option("--repo", FindRepo());
+var tools = Environment.GetEnvironmentVariable("OZONE_CHART_TOOLS") is { Length: > 0 } t ? t : Path.Combine(repo, ".tools", "bin");
+var helms = Option("--helm", "both") == "both" ? new[] { "helm3", "helm4" } : [Option("--helm", "helm4")];
+var report = Option("--report", Path.Combine(repo, "out", "twin", Path.GetFileNameWithoutExtension(scenarioPath) + ".json"));
+var omLifecycle = Environment.GetEnvironmentVariable("OM_LIFECYCLE_BIN") is { Length: > 0 } b ? b : Path.Combine(repo, "artifacts", "helper", "om-lifecycle");
+var simulatorDir = AppContext.BaseDirectory;
+
+if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
+{
+    // Re-run this program in a private mount namespace so that /etc/hosts can be the twin's own.
+    var info = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "--", Environment.ProcessPath!, .. args]) { UseShellExecute = false };
+    info.Environment["CLUSTER_TWIN_IN_NAMESPACE"] = "1";
+    try
+    {
+        using var child = Process.Start(info)!;
+        await child.WaitForExitAsync();
+        return child.ExitCode;
+    }
+    catch (System.ComponentModel.Win32Exception e)
+    {
+        Console.Error.WriteLine($"cluster-twin: cannot run 'unshare' ({e.Message}); the twin needs util-linux's unshare and root (or user namespaces) for its own /etc/hosts.");
+        return 2;
+    }
+}
+
+if (!File.Exists(omLifecycle)) { Console.Error.WriteLine($"cluster-twin: {omLifecycle} is missing; run 'make helper'."); return 2; }
+var scenario = Scenario.Load(scenarioPath);
+var outDir = Path.Combine(repo, "out", "twin");
+Directory.CreateDirectory(outDir);
+var hostsFile = Path.Combine(outDir, $"hosts-{Environment.ProcessId}");
+File.WriteAllText(hostsFile, "127.0.0.1 localhost\n");
+var mount = Process.Start(new ProcessStartInfo("mount", ["--bind", hostsFile, "/etc/hosts"]) { UseShellExecute = false })!;
+mount.WaitForExit();
+if (mount.ExitCode != 0) { Console.Error.WriteLine("cluster-twin: cannot bind-mount the twin's hosts file over /etc/hosts (needs root in the mount namespace)."); return 2; }
+
+var all = new List<StepReport>();
+var passed = true;
+foreach (var helm in helms)
+{
+    var work = Path.Combine(outDir, $"{scenario.Name}-{helm}");
+    if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
+    Console.WriteLine($"scenario {scenario.Name} ({Path.GetFileName(scenarioPath)}) with {helm}");
+    Console.WriteLine(Table.Header);
+    await using var twin = new Twin(scenario, Path.Combine(tools, helm), repo, omLifecycle, simulatorDir, hostsFile, work);
+    var reports = await twin.RunAsync(r =>
+    {
+        Console.WriteLine(Table.Row(r));
+        foreach (var failure in r.Failures) Console.WriteLine($"      FAILED: {failure}");
+    });
+    all.AddRange(reports);
+    passed &= reports.All(r => r.Passed);
+}
+await File.WriteAllTextAsync(report, JsonSerializer.Serialize(new { scenario = scenario.Name, file = scenarioPath, passed, steps = all }, new JsonSerializerOptions { WriteIndented = true }));
+Console.WriteLine($"report: {report}");
+Console.WriteLine(passed ? "PASSED" : "FAILED");
+return passed ? 0 : 1;
+
+static string FindRepo()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OzoneChart.slnx"))) dir = dir.Parent;
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}

@@ -1,0 +1,42 @@
+using OzoneSimulator;
+
+namespace ClusterTwin;
+
+/// <summary>Samples the simulated ring while a step runs: once a ring exists, it must always have a live majority and a leader.</summary>
+public sealed class QuorumWatch : IAsyncDisposable
+{
+    private readonly CancellationTokenSource stop = new();
+    private readonly Task loop;
+
+    public QuorumWatch(SimState sim)
+    {
+        loop = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var ring = sim.Read();
+                Samples++;
+                var alive = ring.Voters.Count(ring.Running.ContainsKey);
+                if (ring.Voters.Count > 0 && (ring.Leader is null || !Election.HasMajority(alive, ring.Voters.Count)))
+                    Losses.Add($"voters [{string.Join(",", ring.Voters)}], running [{string.Join(",", ring.Running.Keys)}]");
+                try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
+            }
+        });
+    }
+
+    public int Samples { get; private set; }
+
+    public List<string> Losses { get; } = [];
+
+    public async Task StopAsync()
+    {
+        await stop.CancelAsync();
+        await loop;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!stop.IsCancellationRequested) await StopAsync();
+        stop.Dispose();
+    }
+}

@@ -1,0 +1,57 @@
+using YamlDotNet.RepresentationModel;
+
+namespace ClusterTwin;
+
+/// <summary>A kill to inject once while a step runs (tests/scenarios/README.md).</summary>
+public sealed record Fault(string Kill, string Target, IReadOnlyDictionary<string, string> When);
+
+public sealed record Expectations(
+    IReadOnlyList<string>? Members, string? Leader, string? LeaderNot, IReadOnlyList<string>? Bootstrapped,
+    IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails);
+
+public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect);
+
+public sealed record Scenario(string Name, string Release, string Namespace, string ValuesYaml, IReadOnlyList<Step> Steps)
+{
+    public static Scenario Load(string path)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(path)));
+        var root = (YamlMappingNode)stream.Documents[0].RootNode;
+        var values = root.Children.TryGetValue(new YamlScalarNode("values"), out var v) ? Serialize(v) : "{}";
+        var steps = ((YamlSequenceNode)root["steps"]).Children.Cast<YamlMappingNode>().Select(ParseStep).ToList();
+        return new Scenario(Text(root, "name") ?? Path.GetFileNameWithoutExtension(path), Text(root, "release") ?? "ozone", Text(root, "namespace") ?? "default", values, steps);
+    }
+
+    private static Step ParseStep(YamlMappingNode s)
+    {
+        var set = s.Children.TryGetValue(new YamlScalarNode("set"), out var setNode) && setNode is YamlMappingNode m
+            ? m.Children.Select(kv => (((YamlScalarNode)kv.Key).Value!, kv.Value is YamlScalarNode sc ? sc.Value! : Serialize(kv.Value))).ToList()
+            : [];
+        var faults = s.Children.TryGetValue(new YamlScalarNode("faults"), out var f) && f is YamlSequenceNode fs
+            ? fs.Children.Cast<YamlMappingNode>().Select(x => new Fault(Text(x, "kill")!, Text(x, "target")!,
+                ((YamlMappingNode)x["when"]).Children.ToDictionary(kv => ((YamlScalarNode)kv.Key).Value!, kv => ((YamlScalarNode)kv.Value).Value!))).ToList()
+            : [];
+        var e = s.Children.TryGetValue(new YamlScalarNode("expect"), out var en) ? (YamlMappingNode)en : new YamlMappingNode();
+        var expect = new Expectations(List(e, "members"), Text(e, "leader"), Text(e, "leaderNot"), List(e, "bootstrapped"), List(e, "decommissioned"), List(e, "wiped"),
+            Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true");
+        return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect);
+    }
+
+    private static string? Text(YamlMappingNode m, string key) =>
+        m.Children.TryGetValue(new YamlScalarNode(key), out var n) && n is YamlScalarNode s ? s.Value : null;
+
+    private static int? Int(YamlMappingNode m, string key) => int.TryParse(Text(m, key), out var i) ? i : null;
+
+    private static IReadOnlyList<string>? List(YamlMappingNode m, string key) =>
+        m.Children.TryGetValue(new YamlScalarNode(key), out var n) && n is YamlSequenceNode seq ? seq.Children.Select(c => ((YamlScalarNode)c).Value!).ToList() : null;
+
+    /// <summary>A YAML node back to text (values files, and --set-json for structured values).</summary>
+    public static string Serialize(YamlNode node)
+    {
+        var doc = new YamlStream(new YamlDocument(node));
+        using var writer = new StringWriter();
+        doc.Save(writer, assignAnchors: false);
+        return writer.ToString().Replace("...\n", "").Trim();
+    }
+}

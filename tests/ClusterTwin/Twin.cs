@@ -1,0 +1,301 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using OzoneSimulator;
+
+namespace ClusterTwin;
+
+/// <summary>
+/// Runs one scenario under one Helm version: Helm renders against the twin's API, the twin plays
+/// Helm's hook order and the Kubernetes controllers, om-lifecycle runs for real in every OM pod and
+/// hook Job, and the Ozone simulator plays Ozone. Expectations and invariants are checked per step.
+/// </summary>
+public sealed class Twin : IAsyncDisposable
+{
+    private readonly Scenario scenario;
+    private readonly Cluster cluster;
+    private readonly HelmRelease helm;
+    private readonly PodRuntime runtime;
+    private readonly OmStatefulSet oms;
+    private readonly string hostsFile;
+    private readonly string work;
+    private readonly List<string> keys = [];
+    private readonly string omName;
+
+    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work)
+    {
+        this.scenario = scenario;
+        this.hostsFile = hostsFile;
+        this.work = work;
+        Directory.CreateDirectory(work);
+        cluster = new Cluster(work, scenario.Namespace);
+        helm = new HelmRelease(helmPath, Path.Combine(repoRoot, "charts", "ozone"), scenario.Release, scenario.Namespace, cluster.Kubeconfig, work);
+        runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
+        omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
+        oms = new OmStatefulSet(cluster, runtime, omName, hostsFile);
+        cluster.PublishDns(hostsFile);
+        oms.Start();
+    }
+
+    private SimState Sim => new(cluster.SimState);
+
+    public async Task<List<StepReport>> RunAsync(Action<StepReport> onStep)
+    {
+        var reports = new List<StepReport>();
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            var report = await RunStepAsync(i + 1, scenario.Steps[i]);
+            reports.Add(report);
+            onStep(report);
+        }
+        return reports;
+    }
+
+    private async Task<StepReport> RunStepAsync(int index, Step step)
+    {
+        var clock = Stopwatch.StartNew();
+        var before = Snapshot();
+        var startsBefore = new Dictionary<string, int>(oms.Starts);
+        var existing = oms.Pods.Values.Select(p => p.Sandbox.Name).ToHashSet();
+        var failures = new List<string>();
+        await using var quorum = new QuorumWatch(Sim);
+        using var faults = new FaultInjector(step.Faults, this);
+        var released = true;
+
+        switch (step.Action)
+        {
+            case "install" or "upgrade":
+                released = await ReleaseAsync(step, step.Action, null, failures);
+                break;
+            case "rollback":
+                released = await ReleaseAsync(step, "rollback", step.Revision ?? helm.Revision - 1, failures);
+                break;
+            case "transfer-leader":
+                var pod = oms.Pods.Values.First();
+                var code = await runtime.ExecAsync(pod.Sandbox, pod.Sandbox.Spec.Containers[0], ["/opt/om-lifecycle/om-lifecycle", "transfer-leader", "--to", step.To!], TimeSpan.FromMinutes(2));
+                if (code != 0) failures.Add($"transfer-leader exited {code}");
+                break;
+            case "kill-pod":
+                var ordinal = int.Parse(step.Pod![(omName.Length + 1)..]);
+                await oms.DeletePodAsync(ordinal, graceful: false);
+                await WaitReadyAsync(failures);
+                break;
+            default:
+                failures.Add($"unknown action '{step.Action}'");
+                break;
+        }
+        await faults.StopAsync();
+        await quorum.StopAsync();
+
+        var after = Snapshot();
+        var readable = ReadableKeys();
+        if (released && Sim.Read().Leader is not null) keys.Add(PutKey(index));
+
+        var bootstrapped = after.Markers.Where(m => m.Value == "bootstrap" && before.Markers.GetValueOrDefault(m.Key) != "bootstrap").Select(m => m.Key).Order(StringComparer.Ordinal).ToList();
+        var decommissioned = before.Voters.Except(after.Voters).ToList();
+        var wiped = before.WithData.Except(after.WithData).ToList();
+        var restarts = oms.Starts.Where(s => existing.Contains(s.Key)).Sum(s => s.Value - startsBefore.GetValueOrDefault(s.Key));
+        var leaderChanges = after.LeaderChanges - before.LeaderChanges;
+        var calls = after.Calls - before.Calls;
+
+        var e = step.Expect;
+        if (e.ReleaseFails == released) failures.Add(e.ReleaseFails ? "the release was expected to fail but succeeded" : "the release failed");
+        Check(failures, "members", e.Members, after.Voters);
+        if (e.Leader is not null && after.Leader != e.Leader) failures.Add($"leader: expected {e.Leader}, got {after.Leader ?? "none"}");
+        if (e.LeaderNot is not null && after.Leader == e.LeaderNot) failures.Add($"leader: expected not {e.LeaderNot}");
+        Check(failures, "bootstrapped", e.Bootstrapped, bootstrapped);
+        Check(failures, "decommissioned", e.Decommissioned, decommissioned);
+        Check(failures, "wiped", e.Wiped, wiped);
+        if (e.MaxOmRestarts is { } maxRestarts && restarts > maxRestarts) failures.Add($"OM restarts: {restarts} > {maxRestarts}");
+        if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes: {leaderChanges} > {maxChanges}");
+        // Invariants, after every step.
+        if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
+        foreach (var member in after.Voters.Where(v => !after.WithData.Contains(v))) failures.Add($"member {member} has no data on its volume");
+        if (readable.Missing.Count > 0) failures.Add($"keys written earlier are not readable: {string.Join(", ", readable.Missing)}");
+
+        return new StepReport(index, step.Name, Path.GetFileName(helm.Helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
+            restarts, leaderChanges, calls, Math.Round(clock.Elapsed.TotalSeconds, 1), quorum.Samples, !released);
+    }
+
+    private static void Check(List<string> failures, string what, IReadOnlyList<string>? expected, IReadOnlyList<string> actual)
+    {
+        if (expected is null) return;
+        if (!expected.Order(StringComparer.Ordinal).SequenceEqual(actual.Order(StringComparer.Ordinal)))
+            failures.Add($"{what}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", actual)}]");
+    }
+
+    /// <summary>helm install/upgrade/rollback: pre hooks, resources, wait for OMs, post hooks.</summary>
+    private async Task<bool> ReleaseAsync(Step step, string action, int? rollbackTo, List<string> failures)
+    {
+        string manifest;
+        if (rollbackTo is { } revision)
+        {
+            if (revision < 1 || revision > helm.Revision) { failures.Add($"no revision {revision} to roll back to"); return false; }
+            manifest = helm.Manifest(revision);
+        }
+        else
+        {
+            var (ok, rendered, error) = await helm.RenderAsync(scenario.ValuesYaml, step.Set);
+            if (!ok) { failures.Add($"helm template failed: {error.Trim()}"); return false; }
+            manifest = rendered;
+        }
+        var (resources, hooks) = HelmRelease.Split(manifest);
+        var pre = action switch { "install" => "pre-install", "upgrade" => "pre-upgrade", _ => "pre-rollback" };
+        var post = action switch { "install" => "post-install", "upgrade" => "post-upgrade", _ => "post-rollback" };
+
+        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, pre), failures)) return false;
+        foreach (var resource in resources) Apply(resource);
+        oms.SyncConfigMaps();
+        if (!await WaitReadyAsync(failures)) return false;
+        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), failures)) return false;
+        helm.Record(manifest);
+        return true;
+    }
+
+    private void Apply(IKubernetesObject obj)
+    {
+        var json = JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
+        // The ownership Helm stamps on what it creates; `lookup` under --dry-run=server checks it.
+        var meta = json["metadata"]!.AsObject();
+        var labels = meta["labels"] as JsonObject ?? new JsonObject();
+        labels["app.kubernetes.io/managed-by"] = "Helm";
+        meta["labels"] = labels;
+        var annotations = meta["annotations"] as JsonObject ?? new JsonObject();
+        annotations["meta.helm.sh/release-name"] = scenario.Release;
+        annotations["meta.helm.sh/release-namespace"] = scenario.Namespace;
+        meta["annotations"] = annotations;
+        if (obj is V1StatefulSet sts && sts.Metadata.Name == omName)
+        {
+            // Helm 3's three-way merge and Helm 4's server-side apply both set spec.replicas to the chart's value.
+            cluster.Put(json);
+            return;
+        }
+        if (Cluster.Kind(obj.ApiVersion, obj.Kind) is not null) cluster.Put(json);
+    }
+
+    private async Task<bool> RunHooksAsync(List<IKubernetesObject> hooks, List<string> failures)
+    {
+        foreach (var hook in hooks)
+        {
+            Apply(hook);
+            if (hook is not V1Job job) continue;
+            var attempts = (job.Spec.BackoffLimit ?? 6) + 1;
+            var ok = false;
+            for (var attempt = 1; attempt <= attempts && !ok; attempt++) ok = await RunJobAsync(job, attempt);
+            if (!ok) { failures.Add($"hook Job {job.Metadata.Name} failed {attempts} times"); return false; }
+            if ((HelmRelease.Annotations(job).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "").Contains("hook-succeeded"))
+                cluster.Delete("batch/v1", "Job", job.Metadata.Name);
+        }
+        foreach (var hook in hooks.Where(h => h is not V1Job && (HelmRelease.Annotations(h).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "").Contains("hook-succeeded")))
+            cluster.Delete(hook.ApiVersion, hook.Kind, ((IMetadata<V1ObjectMeta>)hook).Metadata.Name);
+        return true;
+    }
+
+    /// <summary>Runs a Job's pod: init containers in order, then the container; success is exit 0 of each.</summary>
+    private async Task<bool> RunJobAsync(V1Job job, int attempt)
+    {
+        var podName = $"{job.Metadata.Name}-{attempt}";
+        var sandbox = runtime.Prepare(podName, "127.0.0.1", job.Spec.Template.Spec);
+        foreach (var container in (job.Spec.Template.Spec.InitContainers ?? []).Concat(job.Spec.Template.Spec.Containers))
+        {
+            if (container.Args?.FirstOrDefault() == "install") continue;
+            using var process = runtime.Start(sandbox, container, container.Name);
+            RunningJobs[job.Metadata.Name] = (process, sandbox);
+            await process.WaitForExitAsync();
+            RunningJobs.TryRemove(job.Metadata.Name, out _);
+            if (process.ExitCode != 0) return false;
+        }
+        return true;
+    }
+
+    /// <summary>The processes of hook Jobs while they run, for the fault injector.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (Process Process, PodRuntime.PodSandbox Sandbox)> RunningJobs { get; } = new();
+
+    public OmStatefulSet Oms => oms;
+
+    public Cluster Cluster => cluster;
+
+    public string OmName => omName;
+
+    /// <summary>Like `helm --wait`: every OM the StatefulSet wants is ready.</summary>
+    private async Task<bool> WaitReadyAsync(List<string> failures)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(4);
+        while (DateTime.UtcNow < deadline)
+        {
+            var sts = cluster.Get("apps/v1", "StatefulSet", omName);
+            var replicas = sts?["spec"]?["replicas"]?.GetValue<int>() ?? 0;
+            var ready = true;
+            for (var i = 0; i < replicas && ready; i++) ready = await oms.IsReadyAsync(i);
+            if (ready && oms.Pods.Count == replicas && oms.Pods.Values.All(p => p.TemplateHash == oms.Pods.Values.First().TemplateHash)) return true;
+            await Task.Delay(500);
+        }
+        failures.Add("OM pods did not become ready within 4 minutes");
+        return false;
+    }
+
+    private sealed record Observation(List<string> Voters, string? Leader, int LeaderChanges, int Calls, Dictionary<string, string> Markers, List<string> WithData);
+
+    private Observation Snapshot()
+    {
+        var ring = Sim.Read();
+        var markers = new Dictionary<string, string>();
+        var withData = new List<string>();
+        var pvcRoot = Path.Combine(work, "pvc");
+        if (Directory.Exists(pvcRoot))
+        {
+            foreach (var dir in Directory.GetDirectories(pvcRoot))
+            {
+                var node = Path.GetFileName(dir)["data-".Length..];
+                var marker = Path.Combine(dir, "metadata", "om-lifecycle.marker");
+                if (File.Exists(marker)) markers[node] = JsonNode.Parse(File.ReadAllText(marker))!["mode"]!.GetValue<string>();
+                if (File.Exists(Path.Combine(dir, "metadata", "om", "current", "VERSION"))) withData.Add(node);
+            }
+        }
+        var callsFile = Path.Combine(cluster.SimState, "calls.jsonl");
+        // Ozone calls made by the chart's pods and Jobs: the twin's own key checks (`ozone sh`) and exit records of long-running OMs are not counted.
+        var calls = File.Exists(callsFile)
+            ? File.ReadLines(callsFile).Count(l => !l.Contains("\"args\":[\"sh\"", StringComparison.Ordinal) && !(l.Contains("\"args\":[\"om\"", StringComparison.Ordinal) && !l.Contains("\"started\":true", StringComparison.Ordinal) && !l.Contains("--init", StringComparison.Ordinal)))
+            : 0;
+        return new Observation(ring.Voters.OrderBy(Election.Ordinal).ToList(), ring.Leader, ring.LeaderChanges, calls, markers, withData.Order(StringComparer.Ordinal).ToList());
+    }
+
+    private string PutKey(int step)
+    {
+        var key = $"/twin/bucket/step-{step}";
+        var file = Path.Combine(work, $"key-{step}.txt");
+        File.WriteAllText(file, $"value of step {step}");
+        var code = RunOzone(["sh", "key", "put", key, file], out _);
+        return code == 0 ? key : "";
+    }
+
+    private (List<string> Missing, int Count) ReadableKeys()
+    {
+        var missing = new List<string>();
+        foreach (var key in keys.Where(k => k.Length > 0))
+        {
+            if (RunOzone(["sh", "key", "cat", key], out var output) != 0 || !output.StartsWith("value of step", StringComparison.Ordinal)) missing.Add(key);
+        }
+        return (missing, keys.Count);
+    }
+
+    private int RunOzone(string[] args, out string output)
+    {
+        var info = new ProcessStartInfo(Path.Combine(runtime.SimulatorDir, "ozone")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment["OZONE_SIM_STATE"] = cluster.SimState;
+        using var p = Process.Start(info)!;
+        output = p.StandardOutput.ReadToEnd();
+        p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return p.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await oms.DisposeAsync();
+        foreach (var job in RunningJobs.Values) { try { job.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+        cluster.Dispose();
+    }
+}
