@@ -34,20 +34,22 @@ build: ## Build every project
 	dotnet build OzoneChart.slnx -c Release --nologo -v quiet
 
 .PHONY: test
-test: tools helper build ## Run every test offline (helper, simulator, chart, cluster twin)
+test: tools helper build ## Run every test offline (helper, simulator, chart, cluster twin scenarios)
 	dotnet test OzoneChart.slnx -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal"
+	./scripts/scenarios.sh
 
 .PHONY: lint
-lint: tools ## Lint the chart like `ct lint` does: helm lint, yamllint, Chart.yaml, schema
+lint: tools ## Lint the chart like `ct lint` does (helm lint, yamllint, Chart.yaml, schema) and the workflows
 	@./scripts/lint-chart.sh
+	@./scripts/check-workflows.sh
 
 .PHONY: demo
-demo: tools helper build ## Run the proposal's ordered cases and print the per-step table
-	./scripts/demo.sh $(SCENARIO)
+demo: tools helper build ## Run the proposal's ordered cases in the cluster twin and print the per-step table
+	./scripts/demo.sh tests/scenarios/proposal-ordered-cases.yaml both
 
 .PHONY: scenario
-scenario: tools helper build ## Run one scenario file: make scenario SCENARIO=path/to/file.yaml
-	./scripts/demo.sh $(SCENARIO)
+scenario: tools helper build ## Run one scenario file in the twin: make scenario SCENARIO=path/to/file.yaml
+	./scripts/demo.sh $(SCENARIO) both
 
 .PHONY: bench
 bench: helper build ## Print cold start and peak RSS of om-lifecycle (figures, not a test)

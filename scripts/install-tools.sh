@@ -47,12 +47,17 @@ done
 "$tools/bin/helm3" version --short
 "$tools/bin/helm4" version --short
 
-# yamllint (chart-testing's YAML linter) from Debian, when the machine lacks it.
-if ! command -v yamllint >/dev/null 2>&1; then
+# Debian packages the checks use when the machine lacks them: yamllint (chart-testing's YAML
+# linter), GNU time and bc (make bench).
+missing=()
+command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
+[ -x /usr/bin/time ] || missing+=(time)
+command -v bc >/dev/null 2>&1 || missing+=(bc)
+if [ "${#missing[@]}" -gt 0 ]; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq yamllint >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 yamllint --version
 

@@ -42,6 +42,13 @@ public sealed class Cluster : IDisposable
     /// <summary>Pod FQDNs of the pods that exist, plus names that stand-in EndpointSlices give, for getaddrinfo and the simulator.</summary>
     public void PublishDns(string hostsFile)
     {
+        lock (dnsGate) PublishDnsLocked(hostsFile);
+    }
+
+    private readonly Lock dnsGate = new();
+
+    private void PublishDnsLocked(string hostsFile)
+    {
         var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var pod in Api.Store.List(Kind("v1", "Pod"), Namespace))
         {

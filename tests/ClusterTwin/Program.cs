@@ -62,6 +62,7 @@ foreach (var helm in helms)
     all.AddRange(reports);
     passed &= reports.All(r => r.Passed);
 }
+File.Delete(hostsFile);
 await File.WriteAllTextAsync(report, JsonSerializer.Serialize(new { scenario = scenario.Name, file = scenarioPath, passed, steps = all }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"report: {report}");
 Console.WriteLine(passed ? "PASSED" : "FAILED");

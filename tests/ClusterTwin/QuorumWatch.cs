@@ -7,6 +7,7 @@ public sealed class QuorumWatch : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
+    private bool everLed;
 
     public QuorumWatch(SimState sim)
     {
@@ -17,7 +18,9 @@ public sealed class QuorumWatch : IAsyncDisposable
                 var ring = sim.Read();
                 Samples++;
                 var alive = ring.Voters.Count(ring.Running.ContainsKey);
-                if (ring.Voters.Count > 0 && (ring.Leader is null || !Election.HasMajority(alive, ring.Voters.Count)))
+                // A new ring has no quorum until enough initial members run; only a ring that had a leader can lose it.
+                everLed |= ring.Leader is not null;
+                if (everLed && ring.Voters.Count > 0 && (ring.Leader is null || !Election.HasMajority(alive, ring.Voters.Count)))
                     Losses.Add($"voters [{string.Join(",", ring.Voters)}], running [{string.Join(",", ring.Running.Keys)}]");
                 try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
             }

@@ -34,11 +34,25 @@ public sealed class Twin : IAsyncDisposable
         runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
         omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
         oms = new OmStatefulSet(cluster, runtime, omName, hostsFile);
+        // DNS follows the API: a pod or a stand-in EndpointSlice appearing or going changes what resolves.
+        cluster.Api.Store.Changed += (resource, _, _, _) =>
+        {
+            if (resource.Kind is "Pod" or "EndpointSlice") cluster.PublishDns(hostsFile);
+        };
         cluster.PublishDns(hostsFile);
         oms.Start();
     }
 
     private SimState Sim => new(cluster.SimState);
+
+    /// <summary>Shorter lifecycle deadlines than production, so that a stuck step fails in minutes, not an hour.</summary>
+    private static readonly (string, string)[] TwinDefaults =
+    [
+        ("om.lifecycle.bootstrapTimeout", "120"),
+        ("om.lifecycle.decommissionTimeout", "120"),
+        ("om.lifecycle.commandTimeout", "60"),
+        ("om.lifecycle.waitForTurnTimeout", "600"),
+    ];
 
     public async Task<List<StepReport>> RunAsync(Action<StepReport> onStep)
     {
@@ -136,7 +150,7 @@ public sealed class Twin : IAsyncDisposable
         }
         else
         {
-            var (ok, rendered, error) = await helm.RenderAsync(scenario.ValuesYaml, step.Set);
+            var (ok, rendered, error) = await helm.RenderAsync(scenario.ValuesYaml, [.. TwinDefaults, .. step.Set]);
             if (!ok) { failures.Add($"helm template failed: {error.Trim()}"); return false; }
             manifest = rendered;
         }
