@@ -106,7 +106,8 @@ public sealed class Twin : IAsyncDisposable
         var readable = ReadableKeys();
         if (released && Sim.Read().Leader is not null) keys.Add(PutKey(index));
 
-        var bootstrapped = after.Markers.Where(m => m.Value == "bootstrap" && before.Markers.GetValueOrDefault(m.Key) != "bootstrap").Select(m => m.Key).Order(StringComparer.Ordinal).ToList();
+        // Joined a ring that already existed: new voters (a first install's members form the ring, they do not join it).
+        var bootstrapped = before.Voters.Count == 0 ? [] : after.Voters.Except(before.Voters).Order(StringComparer.Ordinal).ToList();
         var decommissioned = before.Voters.Except(after.Voters).ToList();
         var wiped = before.WithData.Except(after.WithData).ToList();
         var restarts = oms.Starts.Where(s => existing.Contains(s.Key)).Sum(s => s.Value - startsBefore.GetValueOrDefault(s.Key));
