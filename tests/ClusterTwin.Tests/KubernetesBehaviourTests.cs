@@ -1,0 +1,240 @@
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+
+namespace ClusterTwin.Tests;
+
+/// <summary>
+/// The Kubernetes behaviours the twin reproduces, each on its own. Pods here run `sleep` (or a
+/// tiny shell probe) instead of Ozone, so the controller is tested without om-lifecycle.
+/// </summary>
+public sealed class KubernetesBehaviourTests : IAsyncLifetime
+{
+    private readonly string work = Directory.CreateTempSubdirectory("twin-k8s").FullName;
+    private Cluster cluster = null!;
+    private OmStatefulSet controller = null!;
+
+    private string HostsFile => Path.Combine(work, "hosts");
+
+    private string Hosts() => File.Exists(HostsFile) ? File.ReadAllText(HostsFile) : "";
+
+    public Task InitializeAsync()
+    {
+        cluster = new Cluster(work, "default");
+        controller = new OmStatefulSet(cluster, new PodRuntime(cluster, "/bin/false", "/usr/bin"), "demo-om", HostsFile);
+        controller.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await controller.DisposeAsync();
+        cluster.Dispose();
+        Directory.Delete(work, recursive: true);
+    }
+
+    [Fact]
+    public async Task Parallel_pods_all_start_at_once()
+    {
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a");
+
+        await Until(() => controller.Pods.Count == 3, "three pods");
+
+        controller.Pods.Keys.Should().BeEquivalentTo([0, 1, 2]);
+    }
+
+    [Fact]
+    public async Task OrderedReady_creates_the_next_pod_only_when_the_lower_ones_are_ready()
+    {
+        var gate = Path.Combine(work, "ready-gate");
+        PutStatefulSet(replicas: 3, policy: "OrderedReady", marker: "a", readinessFile: gate);
+
+        await Until(() => controller.Pods.Count == 1, "the first pod");
+        await Task.Delay(600);
+        controller.Pods.Count.Should().Be(1, "pod 0 is not ready, so pod 1 must wait");
+        File.WriteAllText(gate, "");
+
+        await Until(() => controller.Pods.Count == 3, "all pods once ready");
+    }
+
+    [Fact]
+    public async Task Scale_down_removes_the_highest_ordinals_and_keeps_their_volumes_for_a_scale_up()
+    {
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 3, "three pods");
+        File.WriteAllText(Path.Combine(cluster.PvcDir("data-demo-om-2"), "kept"), "data");
+
+        PutStatefulSet(replicas: 2, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 2, "two pods");
+        controller.Pods.Keys.Should().BeEquivalentTo([0, 1]);
+        cluster.Get("v1", "Pod", "demo-om-2").Should().BeNull();
+
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 3, "three pods again");
+        File.ReadAllText(Path.Combine(cluster.PvcDir("data-demo-om-2"), "kept")).Should().Be("data");
+    }
+
+    [Fact]
+    public async Task A_changed_pod_template_rolls_the_pods_in_reverse_ordinal_order()
+    {
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 3 && controller.Starts.Values.Sum() == 3, "three pods");
+        var order = new List<string>();
+        cluster.Api.Store.Changed += (resource, _, name, obj) => { if (resource.Kind == "Pod" && obj is not null) lock (order) order.Add(name); };
+
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "b");
+        await Until(() => { lock (order) return order.Count == 3; }, "three pods recreated");
+
+        order.Should().Equal("demo-om-2", "demo-om-1", "demo-om-0");
+    }
+
+    [Fact]
+    public async Task An_exited_container_is_restarted_and_counted()
+    {
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 1, "one pod");
+
+        controller.KillContainer(0);
+
+        await Until(() => controller.Starts.GetValueOrDefault("demo-om-0") == 2, "a restart");
+    }
+
+    [Fact]
+    public async Task A_pod_name_resolves_only_while_the_pod_exists_or_a_stand_in_slice_names_it()
+    {
+        PutStatefulSet(replicas: 2, policy: "Parallel", marker: "a");
+        await Until(() => Hosts().Contains("demo-om-1.demo-om-headless"), "pod 1 resolvable");
+
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a");
+        await Until(() => !Hosts().Contains("demo-om-1.demo-om-headless"), "pod 1 gone from DNS");
+        cluster.Put(JsonNode.Parse("""
+            {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"demo-om-1-stand-in","labels":{"kubernetes.io/service-name":"demo-om-headless"}},
+             "addressType":"IPv4","endpoints":[{"addresses":["127.0.0.9"],"hostname":"demo-om-1"}]}
+            """)!.AsObject());
+        cluster.PublishDns(HostsFile);
+
+        File.ReadAllText(HostsFile).Should().Contain("127.0.0.9 demo-om-1.demo-om-headless.default.svc.cluster.local");
+        File.ReadAllText(Path.Combine(cluster.SimState, "hosts.json")).Should().Contain("demo-om-1.demo-om-headless");
+    }
+
+    [Fact]
+    public async Task A_changed_configmap_reaches_the_mounted_directory_of_a_running_pod()
+    {
+        cluster.Put(JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"demo-config"},"data":{"membership.yaml":"replicas: 1\n"}}""")!.AsObject());
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 1, "one pod");
+        var file = Path.Combine(controller.Pods[0].Sandbox.Volumes["config"], "membership.yaml");
+        File.ReadAllText(file).Should().Be("replicas: 1\n");
+
+        cluster.Put(JsonNode.Parse("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"demo-config"},"data":{"membership.yaml":"replicas: 2\n"}}""")!.AsObject());
+        controller.SyncConfigMaps();
+
+        File.ReadAllText(file).Should().Be("replicas: 2\n");
+    }
+
+    [Fact]
+    public void Hooks_run_by_weight_then_kind_then_name_and_only_for_their_event()
+    {
+        var manifest = string.Join("\n---\n",
+            Job("b-wipe", "post-upgrade", 99), Job("a-wipe", "post-upgrade", 97), Job("scale-in", "pre-upgrade,pre-rollback", 0),
+            """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata:
+              name: hook-membership
+              annotations:
+                helm.sh/hook: pre-upgrade
+                helm.sh/hook-weight: "-10"
+            """,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: plain\n");
+
+        var (resources, hooks) = HelmRelease.Split(manifest);
+
+        resources.Select(r => ((IMetadata<V1ObjectMeta>)r).Metadata.Name).Should().Equal("plain");
+        HelmRelease.HooksFor(hooks, "pre-upgrade").Select(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name).Should().Equal("hook-membership", "scale-in");
+        HelmRelease.HooksFor(hooks, "post-upgrade").Select(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name).Should().Equal("a-wipe", "b-wipe");
+        HelmRelease.HooksFor(hooks, "pre-rollback").Select(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name).Should().Equal("scale-in");
+    }
+
+    [Fact]
+    public void Container_paths_map_to_the_pods_volumes_longest_mount_first()
+    {
+        var spec = new V1PodSpec
+        {
+            Containers = [new V1Container { Name = "c", VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }, new V1VolumeMount { Name = "meta", MountPath = "/data/metadata" }] }],
+            Volumes = [new V1Volume { Name = "data", EmptyDir = new V1EmptyDirVolumeSource() }, new V1Volume { Name = "meta", EmptyDir = new V1EmptyDirVolumeSource() }],
+        };
+        var runtime = new PodRuntime(cluster, "/bin/false", "/usr/bin");
+        var pod = runtime.Prepare("p-0", "127.0.0.1", spec);
+
+        runtime.MapText(pod, "metadataDir: /data/metadata/om").Should().Be($"metadataDir: {pod.Volumes["meta"]}/om");
+        runtime.MapText(pod, "/data/storage").Should().Be($"{pod.Volumes["data"]}/storage");
+        runtime.MapText(pod, "/database").Should().Be("/database");
+    }
+
+    private static string Job(string name, string hook, int weight) => $"""
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: {name}
+          annotations:
+            helm.sh/hook: {hook}
+            helm.sh/hook-weight: "{weight}"
+        spec:
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: c
+                  image: x
+        """;
+
+    /// <summary>A StatefulSet whose pods sleep; `marker` changes the template, `readinessFile` gates readiness.</summary>
+    private void PutStatefulSet(int replicas, string policy, string marker, string? readinessFile = null)
+    {
+        var sts = new V1StatefulSet
+        {
+            ApiVersion = "apps/v1",
+            Kind = "StatefulSet",
+            Metadata = new V1ObjectMeta { Name = "demo-om" },
+            Spec = new V1StatefulSetSpec
+            {
+                Replicas = replicas,
+                ServiceName = "demo-om-headless",
+                PodManagementPolicy = policy,
+                Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "demo" } },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "demo" }, Annotations = new Dictionary<string, string> { ["marker"] = marker } },
+                    Spec = new V1PodSpec
+                    {
+                        Containers =
+                        [
+                            new V1Container
+                            {
+                                Name = "main",
+                                Args = ["/bin/sleep", "300"],
+                                ReadinessProbe = readinessFile is null ? null : new V1Probe { Exec = new V1ExecAction { Command = ["/usr/bin/test", "-e", readinessFile] } },
+                                VolumeMounts = [new V1VolumeMount { Name = "config", MountPath = "/etc/demo" }, new V1VolumeMount { Name = "data", MountPath = "/data" }],
+                            },
+                        ],
+                        Volumes = [new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = "demo-config" } }],
+                    },
+                },
+                VolumeClaimTemplates = [new V1PersistentVolumeClaim { Metadata = new V1ObjectMeta { Name = "data" } }],
+            },
+        };
+        cluster.Put(JsonNode.Parse(KubernetesJson.Serialize(sts))!.AsObject());
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition()) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException(what);
+    }
+}
