@@ -209,7 +209,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     private List<string> Decommissions() =>
         File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
             .Select(l => JsonNode.Parse(l)!)
-            .Where(c => c["exitCode"]!.GetValue<int>() == 0 && c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
+            .Where(c => c["exitCode"]?.GetValue<int>() == 0 && c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
             .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "-nodeid").Skip(1).First()!.GetValue<string>())
             .ToList();
 }
