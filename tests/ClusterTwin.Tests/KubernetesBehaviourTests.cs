@@ -161,15 +161,17 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     {
         var spec = new V1PodSpec
         {
-            Containers = [new V1Container { Name = "c", VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }, new V1VolumeMount { Name = "meta", MountPath = "/data/metadata" }] }],
-            Volumes = [new V1Volume { Name = "data", EmptyDir = new V1EmptyDirVolumeSource() }, new V1Volume { Name = "meta", EmptyDir = new V1EmptyDirVolumeSource() }],
+            Containers = [new V1Container { Name = "c", VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }, new V1VolumeMount { Name = "meta", MountPath = "/data/metadata" }, new V1VolumeMount { Name = "tmp", MountPath = "/tmp" }] }],
+            Volumes = [new V1Volume { Name = "data", EmptyDir = new V1EmptyDirVolumeSource() }, new V1Volume { Name = "meta", EmptyDir = new V1EmptyDirVolumeSource() }, new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
         };
         var runtime = new PodRuntime(cluster, "/bin/false", "/usr/bin");
         var pod = runtime.Prepare("p-0", "127.0.0.1", spec);
 
         runtime.MapText(pod, "metadataDir: /data/metadata/om").Should().Be($"metadataDir: {pod.Volumes["meta"]}/om");
         runtime.MapText(pod, "/data/storage").Should().Be($"{pod.Volumes["data"]}/storage");
+        runtime.MapText(pod, "/tmp/x").Should().Be($"{pod.Volumes["tmp"]}/x", "even when the host directories themselves live under /tmp");
         runtime.MapText(pod, "/database").Should().Be("/database");
+        runtime.MapText(pod, "a=/data b=/data/metadata").Should().Be($"a={pod.Volumes["data"]} b={pod.Volumes["meta"]}", "every path is mapped once, in one pass");
     }
 
     private static string Job(string name, string hook, int weight) => $"""

@@ -130,18 +130,19 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
         File.WriteAllText(Path.Combine(conf, "ozone-site.xml"), "<?xml version=\"1.0\"?>\n<configuration>\n" + string.Join("\n", props) + "\n</configuration>\n");
     }
 
-    /// <summary>Maps in-container absolute paths to the host directories behind the pod's volume mounts (longest mount first).</summary>
+    /// <summary>
+    /// Maps in-container absolute paths to the host directories behind the pod's volume mounts, in
+    /// one pass (longest mount first), so that a mapped host path is never mapped again.
+    /// </summary>
     public string MapText(PodSandbox pod, string text)
     {
         var mounts = pod.Spec.Containers.Concat(pod.Spec.InitContainers ?? [])
-            .SelectMany(c => c.VolumeMounts ?? []).Where(m => m.SubPath is null)
+            .SelectMany(c => c.VolumeMounts ?? []).Where(m => m.SubPath is null && pod.Volumes.ContainsKey(m.Name))
             .DistinctBy(m => m.MountPath).OrderByDescending(m => m.MountPath.Length).ToList();
-        foreach (var m in mounts)
-        {
-            if (!pod.Volumes.TryGetValue(m.Name, out var host)) continue;
-            text = System.Text.RegularExpressions.Regex.Replace(text, "(?<![\\w/.-])" + System.Text.RegularExpressions.Regex.Escape(m.MountPath) + "(?=/|\\b|$)", host);
-        }
-        return text;
+        if (mounts.Count == 0) return text;
+        var pattern = "(?<![\\w/.-])(" + string.Join("|", mounts.Select(m => System.Text.RegularExpressions.Regex.Escape(m.MountPath))) + ")(?=/|\\b|$)";
+        var hosts = mounts.ToDictionary(m => m.MountPath, m => pod.Volumes[m.Name]);
+        return System.Text.RegularExpressions.Regex.Replace(text, pattern, match => hosts[match.Groups[1].Value]);
     }
 
     private static void WriteIfChanged(string path, string content)
