@@ -11,15 +11,18 @@ sim_dir=$root/tests/OzoneSimulator/bin/Release/net10.0
 
 measure() { # label, target-ms, target-mb, command...
   local label=$1 target_ms=$2 target_mb=$3; shift 3
-  local total=0 peak=0 start end rss
+  local total=0 peak=0 start end rss rss_file
+  rss_file=$(mktemp)
   "$@" >/dev/null 2>&1 || true   # warm the page cache: "cold start" here is a new process, not a cold disk
   for _ in $(seq "$runs"); do
     start=$(date +%s%N)
-    rss=$( { /usr/bin/time -f '%M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -f '%M' -o "$rss_file" "$@" >/dev/null 2>&1 || true
+    rss=$(tail -1 "$rss_file")
     end=$(date +%s%N)
     total=$((total + end - start))
     [ "$rss" -gt "$peak" ] && peak=$rss
   done
+  rm -f "$rss_file"
   printf '%-40s %8.1f ms (target %s ms)   peak RSS %6.1f MB (target %s MB)\n' \
     "$label" "$(echo "$total / $runs / 1000000" | bc -l)" "$target_ms" "$(echo "$peak / 1024" | bc -l)" "$target_mb"
 }
