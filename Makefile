@@ -51,6 +51,10 @@ demo: tools helper build ## Run the proposal's ordered cases in the cluster twin
 scenario: tools helper build ## Run one scenario file in the twin: make scenario SCENARIO=path/to/file.yaml
 	./scripts/demo.sh $(SCENARIO) both
 
+.PHONY: scenario-cluster
+scenario-cluster: build ## Run one scenario file against the cluster in KUBECONFIG (real Ozone): make scenario-cluster SCENARIO=...
+	tests/ClusterTwin/bin/Release/net10.0/cluster-twin run $(SCENARIO) --real-cluster --repo $(ROOT) --report $(ROOT)/out/cluster/$(notdir $(basename $(SCENARIO))).json
+
 .PHONY: bench
 bench: helper build ## Print cold start and peak RSS of om-lifecycle (figures, not a test)
 	./scripts/bench.sh $(HELPER_BIN)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ClusterTwin;
 
 // cluster-twin run SCENARIO [--helm helm3|helm4|both] [--report FILE]
+// cluster-twin run SCENARIO --real-cluster [--helm-bin helm] [--kubectl kubectl] [--report FILE]
 // Runs inside its own mount namespace, where /etc/hosts is a file the twin rewrites (the DNS model).
 if (args is not ["run", var scenarioPath, ..])
 {
@@ -16,6 +17,27 @@ var helms = Option("--helm", "both") == "both" ? new[] { "helm3", "helm4" } : [O
 var report = Option("--report", Path.Combine(repo, "out", "twin", Path.GetFileNameWithoutExtension(scenarioPath) + ".json"));
 var omLifecycle = Environment.GetEnvironmentVariable("OM_LIFECYCLE_BIN") is { Length: > 0 } b ? b : Path.Combine(repo, "artifacts", "helper", "om-lifecycle");
 var simulatorDir = AppContext.BaseDirectory;
+
+if (args.Contains("--real-cluster"))
+{
+    // Real-cluster mode: helm and kubectl against KUBECONFIG, real Ozone; same files, same report.
+    var realScenario = Scenario.Load(scenarioPath);
+    var helmBin = Option("--helm-bin", "helm");
+    var realWork = Path.Combine(repo, "out", "cluster", realScenario.Name);
+    Console.WriteLine($"scenario {realScenario.Name} on the cluster in KUBECONFIG with {helmBin}");
+    Console.WriteLine(Table.Header);
+    var realReports = await new RealClusterRunner(realScenario, helmBin, Option("--kubectl", "kubectl"), Path.Combine(repo, "charts", "ozone"), realWork)
+        .RunAsync(r =>
+        {
+            Console.WriteLine(Table.Row(r));
+            foreach (var failure in r.Failures) Console.WriteLine($"      FAILED: {failure}");
+        });
+    var realPassed = realReports.All(r => r.Passed);
+    Directory.CreateDirectory(Path.GetDirectoryName(report)!);
+    await File.WriteAllTextAsync(report, JsonSerializer.Serialize(new { scenario = realScenario.Name, file = scenarioPath, mode = "real-cluster", passed = realPassed, steps = realReports }, new JsonSerializerOptions { WriteIndented = true }));
+    Console.WriteLine($"report: {report}");
+    return realPassed ? 0 : 1;
+}
 
 if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
 {

@@ -1,0 +1,49 @@
+namespace ClusterTwin.Tests;
+
+/// <summary>What the real-cluster mode runs, checked offline (it has no cluster here).</summary>
+public sealed class RealClusterCommandsTests
+{
+    private readonly RealClusterCommands commands = new("ozone", "storage", "/repo/charts/ozone");
+
+    [Fact]
+    public void An_upgrade_is_one_helm_upgrade_install_that_waits_with_plain_and_structured_values()
+    {
+        commands.HelmUpgrade("/w/values.yaml", [("om.replicas", "4"), ("om.env", "[{name: A, value: \"1\"}]")]).Should().Equal(
+            "upgrade", "--install", "ozone", "/repo/charts/ozone", "--namespace", "storage", "--create-namespace", "-f", "/w/values.yaml",
+            "--wait", "--timeout", "30m", "--set", "om.replicas=4", "--set-json", "om.env=[{name: A, value: \"1\"}]");
+    }
+
+    [Fact]
+    public void A_rollback_names_the_revision_and_waits()
+    {
+        commands.HelmRollback(1).Should().Equal("rollback", "ozone", "1", "--namespace", "storage", "--wait", "--timeout", "30m");
+    }
+
+    [Fact]
+    public void The_ring_is_read_with_om_lifecycle_status_through_kubectl_exec_in_the_om_container()
+    {
+        commands.Status(0).Should().Equal("--namespace", "storage", "exec", "ozone-om-0", "-c", "om", "--", "/opt/om-lifecycle/om-lifecycle", "status", "--output", "json");
+        commands.TransferLeader("ozone-om-6").Should().Equal("--namespace", "storage", "exec", "ozone-om-0", "-c", "om", "--", "/opt/om-lifecycle/om-lifecycle", "transfer-leader", "--to", "ozone-om-6");
+    }
+
+    [Fact]
+    public void Keys_go_through_the_real_ozone_cli_in_an_om_pod()
+    {
+        commands.PutKey("/twin/bucket/step-1").Should().Equal("--namespace", "storage", "exec", "ozone-om-0", "-c", "om", "--", "ozone", "sh", "key", "put", "/twin/bucket/step-1", "/etc/hostname");
+        commands.CatKey("/twin/bucket/step-1").TakeLast(5).Should().Equal("ozone", "sh", "key", "cat", "/twin/bucket/step-1");
+    }
+
+    [Fact]
+    public void Pods_and_the_ring_record_are_read_with_kubectl_by_the_release_labels()
+    {
+        commands.DeletePod("ozone-om-2").Should().Equal("--namespace", "storage", "delete", "pod", "ozone-om-2", "--wait=false");
+        commands.RestartCounts().Should().Contain("app.kubernetes.io/instance=ozone,app.kubernetes.io/component=om");
+        commands.RingRecord().Should().Equal("--namespace", "storage", "get", "configmap", "ozone-om-ring", "-o", "jsonpath={.data}");
+    }
+
+    [Fact]
+    public void A_release_without_ozone_in_its_name_gets_the_chart_suffix_as_the_chart_names_it()
+    {
+        new RealClusterCommands("prod", "ns", "c").OmPod(3).Should().Be("prod-ozone-om-3");
+    }
+}

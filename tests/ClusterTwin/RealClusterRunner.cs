@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace ClusterTwin;
+
+/// <summary>
+/// Real-cluster mode: the same scenario files and expectations, against the cluster in KUBECONFIG
+/// with real Ozone images (users' CI on kind). The ring is observed through `om-lifecycle status`
+/// in an OM pod and the data invariant uses the real `ozone sh` CLI. Fault injection needs the
+/// twin's hooks into processes, so faults are reported as not injected here.
+/// </summary>
+public sealed class RealClusterRunner(Scenario scenario, string helm, string kubectl, string chart, string work)
+{
+    private readonly RealClusterCommands commands = new(scenario.Release, scenario.Namespace, chart);
+    private readonly List<string> keys = [];
+
+    public async Task<List<StepReport>> RunAsync(Action<StepReport> onStep)
+    {
+        Directory.CreateDirectory(work);
+        var values = Path.Combine(work, "values.yaml");
+        await File.WriteAllTextAsync(values, scenario.ValuesYaml);
+        var reports = new List<StepReport>();
+        for (var i = 0; i < scenario.Steps.Count; i++)
+        {
+            var step = scenario.Steps[i];
+            var clock = Stopwatch.StartNew();
+            var failures = new List<string>();
+            var before = await ObserveAsync();
+            var restartsBefore = await RestartsAsync();
+            if (step.Faults.Count > 0) failures.Add("faults are not injected in real-cluster mode (the twin runs them offline)");
+            var ok = step.Action switch
+            {
+                "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set)) == 0,
+                "rollback" => await RunAsync(helm, commands.HelmRollback(step.Revision ?? 1)) == 0,
+                "transfer-leader" => await RunAsync(kubectl, commands.TransferLeader(step.To!)) == 0,
+                "kill-pod" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
+                _ => false,
+            };
+            var after = await ObserveAsync();
+            var restarts = (await RestartsAsync()).Where(r => restartsBefore.ContainsKey(r.Key)).Sum(r => r.Value - restartsBefore[r.Key]);
+            var decommissioned = before.Voters.Except(after.Voters).ToList();
+            var bootstrapped = before.Voters.Count == 0 ? [] : after.Voters.Except(before.Voters).ToList();
+            var wiped = decommissioned.Where(d => !after.PendingWipe.Contains(d)).ToList();
+            var e = step.Expect;
+            if (e.ReleaseFails == ok) failures.Add(e.ReleaseFails ? "the release was expected to fail" : "the step's command failed");
+            Compare(failures, "members", e.Members, after.Voters);
+            Compare(failures, "bootstrapped", e.Bootstrapped, bootstrapped);
+            Compare(failures, "decommissioned", e.Decommissioned, decommissioned);
+            Compare(failures, "wiped", e.Wiped, wiped);
+            if (e.Leader is not null && after.Leader != e.Leader) failures.Add($"leader: expected {e.Leader}, got {after.Leader}");
+            if (e.LeaderNot is not null && after.Leader == e.LeaderNot) failures.Add($"leader: expected not {e.LeaderNot}");
+            if (e.MaxOmRestarts is { } max && restarts > max) failures.Add($"OM restarts: {restarts} > {max}");
+            if (after.Leader is null && after.Voters.Count > 0) failures.Add("the ring has no leader");
+            foreach (var key in keys)
+            {
+                if (await RunAsync(kubectl, commands.CatKey(key)) != 0) failures.Add($"key {key} is not readable");
+            }
+            if (ok && after.Leader is not null) await PutKeyAsync(i + 1);
+            var report = new StepReport(i + 1, step.Name, Path.GetFileName(helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
+                restarts, 0, 0, Math.Round(clock.Elapsed.TotalSeconds, 1), 0, !ok);
+            reports.Add(report);
+            onStep(report);
+        }
+        return reports;
+    }
+
+    private async Task PutKeyAsync(int step)
+    {
+        if (keys.Count == 0)
+        {
+            await RunAsync(kubectl, commands.CreateVolume());
+            await RunAsync(kubectl, commands.CreateBucket());
+        }
+        var key = $"/twin/bucket/step-{step}";
+        if (await RunAsync(kubectl, commands.PutKey(key)) == 0) keys.Add(key);
+    }
+
+    private sealed record Observation(List<string> Voters, string? Leader, List<string> PendingWipe);
+
+    private async Task<Observation> ObserveAsync()
+    {
+        var (code, stdout) = await CaptureAsync(kubectl, commands.Status(0));
+        var pending = (await CaptureAsync(kubectl, commands.RingRecord())).Output;
+        var pendingWipe = JsonNode.Parse(pending.Length > 0 ? pending : "{}")?["pendingWipe"]?.GetValue<string>()?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList() ?? [];
+        if (code != 0) return new Observation([], null, pendingWipe);
+        var status = JsonNode.Parse(stdout)!;
+        return new Observation(status["voters"]!.AsArray().Select(v => v!.GetValue<string>()).ToList(), status["leader"]?.GetValue<string>(), pendingWipe);
+    }
+
+    private async Task<Dictionary<string, int>> RestartsAsync()
+    {
+        var (_, output) = await CaptureAsync(kubectl, commands.RestartCounts());
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('='))
+            .Where(p => p.Length == 2 && int.TryParse(p[1], out _)).ToDictionary(p => p[0], p => int.Parse(p[1]));
+    }
+
+    private static void Compare(List<string> failures, string what, IReadOnlyList<string>? expected, List<string> actual)
+    {
+        if (expected is not null && !expected.Order().SequenceEqual(actual.Order()))
+            failures.Add($"{what}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", actual)}]");
+    }
+
+    private static async Task<int> RunAsync(string exe, IReadOnlyList<string> args) => (await CaptureAsync(exe, args)).Code;
+
+    private static async Task<(int Code, string Output)> CaptureAsync(string exe, IReadOnlyList<string> args)
+    {
+        var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        var o = p.StandardOutput.ReadToEndAsync();
+        var e = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var err = await e;
+        if (p.ExitCode != 0) Console.Error.WriteLine($"cluster-twin: {Path.GetFileName(exe)} {string.Join(' ', args)} -> exit {p.ExitCode}: {err.Trim()}");
+        return (p.ExitCode, await o);
+    }
+}
