@@ -2,20 +2,23 @@
 # The om-lifecycle helper image: a NativeAOT binary on a minimal non-root base. Its one job, as an
 # init container, is `om-lifecycle install --to DIR`; OM pods and hook Jobs then run the copy.
 
-# Build stage: the .NET 10 SDK with the NativeAOT toolchain (clang, zlib headers).
+# Build stage: the .NET 10 SDK with the NativeAOT toolchain (clang, zlib headers). The binary must
+# need no newer glibc than 2.34 (the apache/ozone image): checked here as `make helper` does.
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends clang zlib1g-dev \
+ && apt-get install -y --no-install-recommends clang zlib1g-dev binutils \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY helper/OmLifecycle.csproj helper/
 RUN dotnet restore helper/OmLifecycle.csproj -r linux-x64
 COPY helper/ helper/
+COPY scripts/check-glibc.sh scripts/
 ARG SOURCE_DATE_EPOCH=0
 RUN dotnet publish helper/OmLifecycle.csproj -c Release -r linux-x64 --no-restore -o /out \
       -p:Deterministic=true -p:ContinuousIntegrationBuild=true \
- && /out/om-lifecycle --version
+ && /out/om-lifecycle --version \
+ && scripts/check-glibc.sh /out/om-lifecycle 2.34
 
 # Final stage: glibc, CA certificates, nothing else; runs as a non-root user.
 FROM gcr.io/distroless/cc-debian12:nonroot
