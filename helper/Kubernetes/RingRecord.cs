@@ -45,6 +45,13 @@ public sealed record RingRecord(
             DateTimeOffset.TryParse(Text("updatedAt"), System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null);
     }
 
+    /// <summary>
+    /// How many ordinals the record says may exist: one above the highest voter or decommissioned
+    /// node it has seen, so that observers also ask nodes above the desired size.
+    /// </summary>
+    public static int OrdinalsKnown(RingRecord? record, Func<string, int?> ordinalOf) =>
+        (record?.ActualVoters ?? []).Concat(record?.Decommissioned ?? []).Select(id => ordinalOf(id) ?? -1).DefaultIfEmpty(-1).Max() + 1;
+
     public RingRecord WithDecommissioned(string nodeId) => this with
     {
         Decommissioned = Decommissioned.Contains(nodeId) ? Decommissioned : [.. Decommissioned, nodeId],

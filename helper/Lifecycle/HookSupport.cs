@@ -13,8 +13,7 @@ public static class HookSupport
     {
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
         var sts = ctx.Kube.Available ? await ctx.Kube.GetStatefulSetReplicasAsync(cancellationToken) : null;
-        var highest = (record?.ActualVoters ?? []).Concat(record?.Decommissioned ?? []).Select(id => ctx.Doc.OrdinalOf(id) ?? -1).DefaultIfEmpty(-1).Max();
-        var view = await ctx.ObserveAsync(Math.Max(sts ?? 0, highest + 1), cancellationToken);
+        var view = await ctx.ObserveAsync(Math.Max(sts ?? 0, RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf)), cancellationToken);
         return (view, record, sts);
     }
 

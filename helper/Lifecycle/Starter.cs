@@ -94,12 +94,9 @@ public sealed class Starter(LifecycleContext ctx)
         var marker = BootstrapMarker.Read(ctx.Doc.MetadataDir);
         var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
-        var ring = await ctx.ObserveAsync(HighestKnownOrdinal(record) + 1, cancellationToken);
+        var ring = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
         return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available);
     }
-
-    private int HighestKnownOrdinal(RingRecord? record) =>
-        (record?.ActualVoters ?? []).Concat(record?.Decommissioned ?? []).Select(id => ctx.Doc.OrdinalOf(id) ?? -1).DefaultIfEmpty(-1).Max();
 
     /// <summary>`ozone om --init`: writes VERSION (Ozone fetches the cluster id from SCM).</summary>
     private async Task InitAsync(string[] command, CancellationToken cancellationToken)
@@ -160,7 +157,7 @@ public sealed class Starter(LifecycleContext ctx)
             if (child.HasExited) break;
             if (!confirmed) Heartbeat(markerMode == "bootstrap" ? "bootstrapping" : "running", "waiting for the ring to confirm this node");
             var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
-            var view = await ctx.ObserveAsync(HighestKnownOrdinal(record) + 1, cancellationToken);
+            var view = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
             if (view.HasLeader) lastView = view;
 
             if (!confirmed)

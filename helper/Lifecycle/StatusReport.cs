@@ -17,8 +17,7 @@ public sealed class StatusReport(LifecycleContext ctx)
     public async Task<int> RunAsync(string output, CancellationToken cancellationToken)
     {
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
-        var highest = (record?.ActualVoters ?? []).Concat(record?.Decommissioned ?? []).Select(id => ctx.Doc.OrdinalOf(id) ?? -1).DefaultIfEmpty(-1).Max();
-        var ring = await ctx.ObserveAsync(highest + 1, cancellationToken);
+        var ring = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
         var self = ctx.Env.PodName is { } pod && ctx.Doc.OrdinalOf(pod) is not null ? ctx.Doc.NodeFor(pod) : null;
 
         BootstrapMarker? marker = null;
