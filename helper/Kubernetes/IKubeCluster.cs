@@ -15,7 +15,11 @@ public interface IKubeCluster
 
     Task<int?> GetStatefulSetReplicasAsync(CancellationToken cancellationToken);
 
+    /// <summary>Sets the OM StatefulSet's size through the scale subresource, then releases spec.replicas (see <see cref="ReleaseReplicasAsync"/>).</summary>
     Task ScaleStatefulSetAsync(int replicas, CancellationToken cancellationToken);
+
+    /// <summary>Drops om-lifecycle's ownership of the StatefulSet's spec.replicas so that Helm 4's server-side apply does not conflict with it.</summary>
+    Task ReleaseReplicasAsync(CancellationToken cancellationToken);
 
     Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken);
 

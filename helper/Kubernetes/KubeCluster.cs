@@ -90,6 +90,31 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
         var patch = new V1Patch($"{{\"spec\":{{\"replicas\":{replicas}}}}}", V1Patch.PatchType.MergePatch);
         await Require().AppsV1.PatchNamespacedStatefulSetScaleAsync(patch, doc.StatefulSet, ns, fieldManager: ManagedBy, cancellationToken: cancellationToken);
         log.Info("kube.scale", $"scaled StatefulSet {doc.StatefulSet} to {replicas}", ("replicas", replicas));
+        await ReleaseReplicasAsync(cancellationToken);
+    }
+
+    public async Task ReleaseReplicasAsync(CancellationToken cancellationToken)
+    {
+        // A scale write makes om-lifecycle the owner of spec.replicas. Helm 4 applies server-side and
+        // would then refuse the next size change as a conflict with us, so we drop our managedFields
+        // entry: the value stays, and Helm owns the field again on its next apply.
+        var api = Require();
+        for (var attempt = 1; ; attempt++)
+        {
+            var sts = await GetOrNull(() => api.AppsV1.ReadNamespacedStatefulSetAsync(doc.StatefulSet, ns, cancellationToken: cancellationToken));
+            var patch = sts is null ? null : ReplicasOwnership.ReleasePatch(sts.Metadata, ManagedBy);
+            if (patch is null) return;
+            try
+            {
+                await api.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch(patch, V1Patch.PatchType.JsonPatch), doc.StatefulSet, ns, cancellationToken: cancellationToken);
+                log.Info("kube.release", $"om-lifecycle no longer owns spec.replicas of {doc.StatefulSet}, so Helm's next server-side apply does not conflict");
+                return;
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity && attempt < 10)
+            {
+                log.Warn("kube.conflict", "the StatefulSet changed while releasing spec.replicas; reading it again", ("attempt", attempt));
+            }
+        }
     }
 
     public async Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken) =>

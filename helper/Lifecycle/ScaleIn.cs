@@ -19,6 +19,8 @@ public sealed class ScaleIn(LifecycleContext ctx)
     {
         var desired = HookSupport.CheckReplicas(replicas ?? ctx.Doc.Replicas);
         RequireKubernetes();
+        // A run killed between a scale and its release leaves spec.replicas owned by us; give it back first.
+        await ctx.Kube.ReleaseReplicasAsync(cancellationToken);
         var removed = new List<string>();
         while (true)
         {

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using OzoneSimulator;
+using FakeKubeApi;
 
 namespace ClusterTwin;
 
@@ -160,7 +161,10 @@ public sealed class Twin : IAsyncDisposable
         var post = action switch { "install" => "post-install", "upgrade" => "post-upgrade", _ => "post-rollback" };
 
         if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, pre), failures)) return false;
-        foreach (var resource in resources) Apply(resource);
+        foreach (var resource in resources)
+        {
+            if (Apply(resource) is { } refused) { failures.Add($"helm could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return false; }
+        }
         oms.SyncConfigMaps();
         if (!await WaitReadyAsync(failures)) return false;
         if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), failures)) return false;
@@ -168,7 +172,8 @@ public sealed class Twin : IAsyncDisposable
         return true;
     }
 
-    private void Apply(IKubernetesObject obj)
+    /// <summary>Helm's write of one object; returns the API server's refusal, if any.</summary>
+    private string? Apply(IKubernetesObject obj)
     {
         var json = JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
         // The ownership Helm stamps on what it creates; `lookup` under --dry-run=server checks it.
@@ -181,12 +186,27 @@ public sealed class Twin : IAsyncDisposable
         annotations["meta.helm.sh/release-namespace"] = scenario.Namespace;
         meta["annotations"] = annotations;
         if (obj is V1StatefulSet sts && sts.Metadata.Name == omName)
-        {
-            // Helm 3's three-way merge and Helm 4's server-side apply both set spec.replicas to the chart's value.
-            cluster.Put(json);
-            return;
-        }
+            return ApplyOmStatefulSet(json, sts.Spec.Replicas ?? 1);
         if (Cluster.Kind(obj.ApiVersion, obj.Kind) is not null) cluster.Put(json);
+        return null;
+    }
+
+    /// <summary>
+    /// Helm 3 patches (a plain write: it takes spec.replicas over); Helm 4 applies server-side as
+    /// manager "helm" without --force-conflicts, so it is refused when another manager owns a different size.
+    /// </summary>
+    private string? ApplyOmStatefulSet(JsonObject json, int replicas)
+    {
+        var live = cluster.Get("apps/v1", "StatefulSet", omName);
+        var before = live?["spec"]?["replicas"]?.GetValue<int>();
+        if (live?["metadata"]?["managedFields"] is { } owned) json["metadata"]!["managedFields"] = owned.DeepClone();
+        if (Path.GetFileName(helm.Helm) == "helm4")
+        {
+            if (ReplicaOwnership.Apply(json, before, replicas, "helm", force: false) is { } conflict) return conflict;
+        }
+        else ReplicaOwnership.RecordWrite(json, before, replicas, "helm");
+        cluster.Put(json);
+        return null;
     }
 
     private async Task<bool> RunHooksAsync(List<IKubernetesObject> hooks, List<string> failures)

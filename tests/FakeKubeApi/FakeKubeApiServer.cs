@@ -81,7 +81,7 @@ public sealed class FakeKubeApiServer : IDisposable
         lock (requests) requests.Add($"{request.HttpMethod} {path}");
         string body;
         using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
-        var (status, response) = Route(request.HttpMethod, path, request.QueryString["labelSelector"], request.ContentType, body);
+        var (status, response) = Route(request.HttpMethod, path, request.QueryString["labelSelector"], request.QueryString["fieldManager"], request.ContentType, body);
         var bytes = Encoding.UTF8.GetBytes(response.ToJsonString());
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
@@ -95,7 +95,7 @@ public sealed class FakeKubeApiServer : IDisposable
         }
     }
 
-    private (int, JsonNode) Route(string method, string path, string? labelSelector, string? contentType, string body)
+    private (int, JsonNode) Route(string method, string path, string? labelSelector, string? fieldManager, string? contentType, string body)
     {
         if (path == "/version")
             return (200, new JsonObject { ["major"] = "1", ["minor"] = "35", ["gitVersion"] = "v1.35.0", ["platform"] = "linux/amd64" });
@@ -126,8 +126,8 @@ public sealed class FakeKubeApiServer : IDisposable
             _ when ReadOnly => (405, Status(405, "MethodNotAllowed", "this fake API server is read-only")),
             ("POST", null, _) => Create(resource, nsKey, body),
             ("PUT", { } nm, null) => Replace(resource, nsKey, nm, body),
-            ("PATCH", { } nm, null) => Patch(resource, nsKey, nm, contentType, body),
-            ("PATCH" or "PUT", { } nm, "scale") => Scale.Apply(Store, resource, nsKey, nm, contentType, body),
+            ("PATCH", { } nm, null) => Patch(resource, nsKey, nm, contentType, body, fieldManager),
+            ("PATCH" or "PUT", { } nm, "scale") => Scale.Apply(Store, resource, nsKey, nm, contentType, body, fieldManager),
             ("DELETE", { } nm, _) => Store.Delete(resource, nsKey, nm) ? (200, Status(200, "Success", "deleted")) : NotFound(resource, nm),
             _ => (405, Status(405, "MethodNotAllowed", $"{method} {path}")),
         };
@@ -159,11 +159,21 @@ public sealed class FakeKubeApiServer : IDisposable
         return (200, Store.Put(resource, ns, obj));
     }
 
-    private (int, JsonNode) Patch(ApiResource resource, string ns, string name, string? contentType, string body)
+    private (int, JsonNode) Patch(ApiResource resource, string ns, string name, string? contentType, string body, string? fieldManager)
     {
         var current = Store.Get(resource, ns, name);
         if (current is null) return NotFound(resource, name);
-        return (200, Store.Put(resource, ns, Patches.Apply(current, contentType, body)));
+        var before = current["spec"]?["replicas"]?.GetValue<int>();
+        var liveVersion = current["metadata"]?["resourceVersion"]?.GetValue<string>();
+        JsonObject patched;
+        try { patched = Patches.Apply(current, contentType, body); }
+        catch (PatchTestFailedException e) { return (422, Status(422, "Invalid", e.Message)); }
+        // A patch that names a resourceVersion is conditional on it, as on a real server.
+        if (patched["metadata"]?["resourceVersion"]?.GetValue<string>() != liveVersion)
+            return (409, Status(409, "Conflict", $"Operation cannot be fulfilled on {resource.Plural} \"{name}\": the object has been modified"));
+        if (patched["spec"]?["replicas"]?.GetValue<int>() is { } after)
+            ReplicaOwnership.RecordWrite(patched, before, after, fieldManager ?? "unknown");
+        return (200, Store.Put(resource, ns, patched));
     }
 
     private static (int, JsonNode) NotFound(ApiResource resource, string name) =>

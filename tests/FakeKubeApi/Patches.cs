@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace FakeKubeApi;
 
-/// <summary>Merge patch (RFC 7386; strategic merge is treated the same) and JSON patch (RFC 6902: add, replace, remove).</summary>
+/// <summary>Merge patch (RFC 7386; strategic merge is treated the same) and JSON patch (RFC 6902: test, add, replace, remove).</summary>
 public static class Patches
 {
     public static JsonObject Apply(JsonObject current, string? contentType, string body)
@@ -37,6 +37,10 @@ public static class Patches
         var last = segments[^1];
         switch (op, parent)
         {
+            case ("test", _):
+                var actual = parent is JsonArray list ? list[int.Parse(last)] : parent[last];
+                if (!JsonNode.DeepEquals(actual, value)) throw new PatchTestFailedException($"Testing value {path} failed");
+                break;
             case ("remove", JsonObject o): o.Remove(last); break;
             case ("remove", JsonArray a): a.RemoveAt(int.Parse(last)); break;
             case ("add", JsonArray a) when last == "-": a.Add(value?.DeepClone()); break;
@@ -46,3 +50,6 @@ public static class Patches
         }
     }
 }
+
+/// <summary>A JSON patch "test" operation did not hold; the API server answers 422 and changes nothing.</summary>
+public sealed class PatchTestFailedException(string message) : Exception(message);

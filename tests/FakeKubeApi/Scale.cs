@@ -19,7 +19,7 @@ public static class Scale
         ["status"] = new JsonObject { ["replicas"] = obj["status"]?["replicas"]?.GetValue<int>() ?? 0 },
     };
 
-    public static (int, JsonNode) Apply(ObjectStore store, ApiResource resource, string ns, string name, string? contentType, string body)
+    public static (int, JsonNode) Apply(ObjectStore store, ApiResource resource, string ns, string name, string? contentType, string body, string? fieldManager)
     {
         var current = store.Get(resource, ns, name);
         if (current is null) return (404, FakeKubeApiServer.Status(404, "NotFound", $"{resource.Plural} \"{name}\" not found"));
@@ -27,6 +27,7 @@ public static class Scale
         var replicas = scale["spec"]?["replicas"]?.GetValue<int>() ?? 1;
         if (replicas < 0) return (422, FakeKubeApiServer.Status(422, "Invalid", "spec.replicas must be 0 or more"));
         var spec = current["spec"] as JsonObject ?? new JsonObject();
+        ReplicaOwnership.RecordWrite(current, spec["replicas"]?.GetValue<int>(), replicas, fieldManager ?? "unknown", "scale");
         spec["replicas"] = replicas;
         current["spec"] = spec;
         return (200, Of(store.Put(resource, ns, current)));

@@ -31,6 +31,8 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         var record = RingRecord();
         record["pendingWipe"]!.GetValue<string>().Split(',').Should().Equal(Enumerable.Range(to, from - to).Reverse().Select(i => $"ozone-om-{i}"));
         Decommissions().Should().Equal(Enumerable.Range(to, from - to).Reverse().Select(i => $"ozone-om-{i}"), "highest ordinal first, one at a time");
+        StatefulSetReplicas().Should().Be(to);
+        HelmCanApplyAnotherSize();
     }
 
     [Fact]
@@ -187,6 +189,19 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
         ring.Ring().Leader.Should().NotBeNull();
         RingRecord()["pendingWipe"]!.GetValue<string>().Split(',').Should().BeEquivalentTo("ozone-om-4", "ozone-om-3");
+        HelmCanApplyAnotherSize();
+    }
+
+    /// <summary>
+    /// om-lifecycle gave spec.replicas back after scaling, so Helm 4's server-side apply of a new
+    /// size (without --force-conflicts) is not refused as a conflict with it.
+    /// </summary>
+    private void HelmCanApplyAnotherSize()
+    {
+        var sts = ring.Kube!.Store.Get(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", "ozone-om")!;
+        ReplicaOwnership.Owners(sts).Should().NotContain(o => o.StartsWith("om-lifecycle", StringComparison.Ordinal));
+        var current = sts["spec"]!["replicas"]!.GetValue<int>();
+        ReplicaOwnership.Apply(sts, current, current + 2, "helm", force: false).Should().BeNull();
     }
 
     private async Task InstallAsync(int replicas)

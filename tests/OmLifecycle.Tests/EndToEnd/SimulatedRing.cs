@@ -67,7 +67,10 @@ public sealed class SimulatedRing : IAsyncDisposable
     {
         Kube = new FakeKubeApi.FakeKubeApiServer();
         Kubeconfig = Kube.WriteKubeconfig(Path.Combine(Root, "kubeconfig"));
-        Kube.Store.Add("{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"ozone-om\",\"namespace\":\"default\"},\"spec\":{\"replicas\":" + replicas + "}}");
+        // Created as Helm 4 creates it: applied server-side, so manager "helm" owns spec.replicas.
+        var sts = System.Text.Json.Nodes.JsonNode.Parse("{\"apiVersion\":\"apps/v1\",\"kind\":\"StatefulSet\",\"metadata\":{\"name\":\"ozone-om\",\"namespace\":\"default\"},\"spec\":{\"replicas\":" + replicas + "}}")!.AsObject();
+        FakeKubeApi.ReplicaOwnership.Apply(sts, null, replicas, "helm", force: false);
+        Kube.Store.Put(FakeKubeApi.ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", sts);
         Kube.Store.Changed += (resource, ns, name, obj) =>
         {
             if (resource.Kind != "StatefulSet" || name != "ozone-om" || obj is null) return;
