@@ -45,6 +45,11 @@ internal static class OmLifecycleCli
         Description = "preStop: only if this pod's OM leads, move leadership to the lowest other ordinal that stays",
     };
 
+    private static readonly Option<bool> IfNodesLeave = new("--if-nodes-leave")
+    {
+        Description = "pre-upgrade hook: move only when a voter at or above --replicas is leaving; otherwise leadership stays where it is",
+    };
+
     private static readonly Option<int?> Replicas = new("--replicas")
     {
         Description = "Desired number of voting OMs (default: the membership document's replicas)",
@@ -102,9 +107,9 @@ internal static class OmLifecycleCli
 
     private static Command TransferLeaderCommand()
     {
-        var command = new Command("transfer-leader", "Move OM leadership (default: to the lowest ordinal that stays) and confirm it") { To, AwayFromSelf, Replicas };
+        var command = new Command("transfer-leader", "Move OM leadership (default: to the lowest ordinal that stays) and confirm it") { To, AwayFromSelf, IfNodesLeave, Replicas };
         command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
-            (ctx, token) => new LeaderMover(ctx).RunAsync(parse.GetValue(To), parse.GetValue(AwayFromSelf), parse.GetValue(Replicas), token), ct));
+            (ctx, token) => new LeaderMover(ctx).RunAsync(parse.GetValue(To), parse.GetValue(AwayFromSelf), parse.GetValue(Replicas), token, parse.GetValue(IfNodesLeave)), ct));
         return command;
     }
 

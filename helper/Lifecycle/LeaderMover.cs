@@ -6,11 +6,12 @@ namespace OmLifecycle.Lifecycle;
 
 /// <summary>
 /// `transfer-leader`: moves OM leadership to the lowest ordinal that stays (or to --to) and
-/// confirms it in the Ratis state. `--away-from-self` is the preStop form.
+/// confirms it in the Ratis state. `--away-from-self` is the preStop form; `--if-nodes-leave` the
+/// pre-upgrade hook form, which leaves leadership alone when nothing leaves.
 /// </summary>
 public sealed class LeaderMover(LifecycleContext ctx)
 {
-    public async Task<int> RunAsync(string? to, bool awayFromSelf, int? replicas, CancellationToken cancellationToken)
+    public async Task<int> RunAsync(string? to, bool awayFromSelf, int? replicas, CancellationToken cancellationToken, bool ifNodesLeave = false)
     {
         var desired = HookSupport.CheckReplicas(replicas ?? ctx.Doc.Replicas);
         if (to is not null) ctx.Doc.NodeFor(to);
@@ -42,6 +43,13 @@ public sealed class LeaderMover(LifecycleContext ctx)
                 return (int)ExitCode.Done;
             }
             throw LifecycleException.Deadline($"No OM answers as leader ({Describe(view)}). Leadership cannot be moved without a leader; check 'om-lifecycle status' and run this again once the ring has one.");
+        }
+
+        // The hook runs on every upgrade; a leader change costs clients a failover, so only pay it when someone leaves.
+        if (ifNodesLeave && to is null && !view.Voters.Any(v => ctx.Doc.OrdinalOf(v) is { } o && o >= desired))
+        {
+            Say($"No voter at or above ordinal {desired} leaves, so leadership stays with {view.LeaderId}.");
+            return (int)ExitCode.Done;
         }
 
         OmNode target;

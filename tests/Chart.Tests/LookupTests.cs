@@ -74,7 +74,7 @@ public sealed class LookupTests : IDisposable
         var scaleIn = result.One<V1Job>("ozone-om-scale-in");
         scaleIn.Metadata.Annotations["helm.sh/hook"].Should().Be("pre-upgrade,pre-rollback");
         scaleIn.Spec.Template.Spec.InitContainers.Select(c => string.Join(' ', c.Args)).Should()
-            .Equal("install --to /opt/om-lifecycle", $"/opt/om-lifecycle/om-lifecycle transfer-leader --replicas {to}");
+            .Equal("install --to /opt/om-lifecycle", $"/opt/om-lifecycle/om-lifecycle transfer-leader --replicas {to} --if-nodes-leave");
         scaleIn.Spec.Template.Spec.Containers.Single().Args.Should().Equal("/opt/om-lifecycle/om-lifecycle", "scale-in", "--replicas", to.ToString());
         scaleIn.Spec.Template.Spec.ServiceAccountName.Should().Be("ozone-om-lifecycle");
 

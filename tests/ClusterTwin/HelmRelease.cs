@@ -19,12 +19,18 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
 
     public string Manifest(int revision) => revisions[revision - 1];
 
-    public async Task<(bool Ok, string Manifest, string Error)> RenderAsync(string valuesYaml, IReadOnlyList<(string Key, string Value)> set)
+    /// <summary>
+    /// Renders the chart. With <paramref name="lookup"/> (helm install/upgrade) against the twin's API;
+    /// without it as Argo CD does, with no cluster access, so `lookup` returns nothing.
+    /// </summary>
+    public async Task<(bool Ok, string Manifest, string Error)> RenderAsync(string valuesYaml, IReadOnlyList<(string Key, string Value)> set, bool lookup = true)
     {
         var values = Path.Combine(work, $"values-{revisions.Count + 1}.yaml");
         await File.WriteAllTextAsync(values, valuesYaml);
-        var args = new List<string> { "template", release, chart, "--namespace", ns, "-f", values, "--kubeconfig", kubeconfig, "--dry-run=server" };
-        if (Path.GetFileName(helm) == "helm4") args.Add("--disable-openapi-validation");
+        var args = new List<string> { "template", release, chart, "--namespace", ns, "-f", values };
+        if (!lookup) args.AddRange(["--kube-version", ClientOnlyKubeVersion]);
+        else if (Path.GetFileName(helm) == "helm4") args.AddRange(["--kubeconfig", kubeconfig, "--dry-run=server", "--disable-openapi-validation"]);
+        else args.AddRange(["--kubeconfig", kubeconfig, "--dry-run=server"]);
         foreach (var (k, v) in set)
         {
             args.Add(v.TrimStart().StartsWith('[') || v.TrimStart().StartsWith('{') ? "--set-json" : "--set");
@@ -52,9 +58,12 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
         return (objects.Except(hooks).ToList(), hooks);
     }
 
-    /// <summary>Hooks of one event in Helm's order: by weight, then kind, then name.</summary>
-    public static List<IKubernetesObject> HooksFor(List<IKubernetesObject> hooks, string evt) =>
-        hooks.Where(h => Annotations(h)["helm.sh/hook"].Split(',').Select(x => x.Trim()).Contains(evt))
+    /// <summary>The Kubernetes version Argo CD passes to `helm template` (the twin's API reports 1.35).</summary>
+    public const string ClientOnlyKubeVersion = "1.35.0";
+
+    /// <summary>Hooks of any of the events, each once, in Helm's order: by weight, then kind, then name.</summary>
+    public static List<IKubernetesObject> HooksFor(List<IKubernetesObject> hooks, params string[] events) =>
+        hooks.Where(h => Annotations(h)["helm.sh/hook"].Split(',').Select(x => x.Trim()).Intersect(events).Any())
             .OrderBy(h => int.TryParse(Annotations(h).GetValueOrDefault("helm.sh/hook-weight"), out var w) ? w : 0)
             .ThenBy(h => h.Kind, StringComparer.Ordinal)
             .ThenBy(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name, StringComparer.Ordinal)

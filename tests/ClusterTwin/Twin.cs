@@ -80,7 +80,7 @@ public sealed class Twin : IAsyncDisposable
 
         switch (step.Action)
         {
-            case "install" or "upgrade":
+            case "install" or "upgrade" or "sync":
                 released = await ReleaseAsync(step, step.Action, null, failures);
                 break;
             case "rollback":
@@ -141,7 +141,11 @@ public sealed class Twin : IAsyncDisposable
             failures.Add($"{what}: expected [{string.Join(", ", expected)}], got [{string.Join(", ", actual)}]");
     }
 
-    /// <summary>helm install/upgrade/rollback: pre hooks, resources, wait for OMs, post hooks.</summary>
+    /// <summary>
+    /// helm install/upgrade/rollback, or an Argo CD sync: pre hooks, resources, wait for OMs, post
+    /// hooks. A sync renders without lookup and runs pre-install and pre-upgrade hooks as PreSync,
+    /// post-install and post-upgrade as PostSync, as Argo CD maps Helm's hooks.
+    /// </summary>
     private async Task<bool> ReleaseAsync(Step step, string action, int? rollbackTo, List<string> failures)
     {
         string manifest;
@@ -152,18 +156,19 @@ public sealed class Twin : IAsyncDisposable
         }
         else
         {
-            var (ok, rendered, error) = await helm.RenderAsync(scenario.ValuesYaml, [.. TwinDefaults, .. step.Set]);
+            var (ok, rendered, error) = await helm.RenderAsync(scenario.ValuesYaml, [.. TwinDefaults, .. step.Set], lookup: action != "sync");
             if (!ok) { failures.Add($"helm template failed: {error.Trim()}"); return false; }
             manifest = rendered;
         }
         var (resources, hooks) = HelmRelease.Split(manifest);
-        var pre = action switch { "install" => "pre-install", "upgrade" => "pre-upgrade", _ => "pre-rollback" };
-        var post = action switch { "install" => "post-install", "upgrade" => "post-upgrade", _ => "post-rollback" };
+        string[] pre = action switch { "install" => ["pre-install"], "upgrade" => ["pre-upgrade"], "sync" => ["pre-install", "pre-upgrade"], _ => ["pre-rollback"] };
+        string[] post = action switch { "install" => ["post-install"], "upgrade" => ["post-upgrade"], "sync" => ["post-install", "post-upgrade"], _ => ["post-rollback"] };
+        var applier = action == "sync" ? Applier.ArgoCd : Path.GetFileName(helm.Helm) == "helm4" ? Applier.Helm4 : Applier.Helm3;
 
         if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, pre), failures)) return false;
         foreach (var resource in resources)
         {
-            if (Apply(resource) is { } refused) { failures.Add($"helm could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return false; }
+            if (Apply(resource, applier) is { } refused) { failures.Add($"{applier} could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return false; }
         }
         oms.SyncConfigMaps();
         if (!await WaitReadyAsync(failures)) return false;
@@ -172,8 +177,11 @@ public sealed class Twin : IAsyncDisposable
         return true;
     }
 
-    /// <summary>Helm's write of one object; returns the API server's refusal, if any.</summary>
-    private string? Apply(IKubernetesObject obj)
+    /// <summary>Who writes the release's objects, and how: Helm 3 patches, Helm 4 applies server-side, Argo CD applies client-side.</summary>
+    private enum Applier { Helm3, Helm4, ArgoCd }
+
+    /// <summary>The write of one object; returns the API server's refusal, if any.</summary>
+    private string? Apply(IKubernetesObject obj, Applier applier = Applier.Helm3)
     {
         var json = JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
         // The ownership Helm stamps on what it creates; `lookup` under --dry-run=server checks it.
@@ -186,25 +194,26 @@ public sealed class Twin : IAsyncDisposable
         annotations["meta.helm.sh/release-namespace"] = scenario.Namespace;
         meta["annotations"] = annotations;
         if (obj is V1StatefulSet sts && sts.Metadata.Name == omName)
-            return ApplyOmStatefulSet(json, sts.Spec.Replicas ?? 1);
+            return ApplyOmStatefulSet(json, sts.Spec.Replicas ?? 1, applier);
         if (Cluster.Kind(obj.ApiVersion, obj.Kind) is not null) cluster.Put(json);
         return null;
     }
 
     /// <summary>
-    /// Helm 3 patches (a plain write: it takes spec.replicas over); Helm 4 applies server-side as
-    /// manager "helm" without --force-conflicts, so it is refused when another manager owns a different size.
+    /// Helm 3 and Argo CD's default apply are plain writes (they take spec.replicas over); Helm 4
+    /// applies server-side as manager "helm" without --force-conflicts, so it is refused when
+    /// another manager owns a different size.
     /// </summary>
-    private string? ApplyOmStatefulSet(JsonObject json, int replicas)
+    private string? ApplyOmStatefulSet(JsonObject json, int replicas, Applier applier)
     {
         var live = cluster.Get("apps/v1", "StatefulSet", omName);
         var before = live?["spec"]?["replicas"]?.GetValue<int>();
         if (live?["metadata"]?["managedFields"] is { } owned) json["metadata"]!["managedFields"] = owned.DeepClone();
-        if (Path.GetFileName(helm.Helm) == "helm4")
+        if (applier == Applier.Helm4)
         {
             if (ReplicaOwnership.Apply(json, before, replicas, "helm", force: false) is { } conflict) return conflict;
         }
-        else ReplicaOwnership.RecordWrite(json, before, replicas, "helm");
+        else ReplicaOwnership.RecordWrite(json, before, replicas, applier == Applier.ArgoCd ? "argocd-controller" : "helm");
         cluster.Put(json);
         return null;
     }

@@ -81,6 +81,26 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_hook_form_leaves_leadership_alone_when_nothing_leaves_and_moves_it_when_something_does()
+    {
+        await InstallAsync(4);
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-2")).ExitCode.Should().Be(0);
+        var changes = ring.Ring().LeaderChanges;
+
+        var growing = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(5, 4)), "transfer-leader", "--replicas", "5", "--if-nodes-leave");
+
+        growing.ExitCode.Should().Be(0, growing.Stderr);
+        growing.Stdout.Should().Contain("leadership stays with ozone-om-2");
+        ring.Ring().Leader.Should().Be("ozone-om-2");
+        ring.Ring().LeaderChanges.Should().Be(changes);
+
+        var shrinking = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "transfer-leader", "--replicas", "3", "--if-nodes-leave");
+
+        shrinking.ExitCode.Should().Be(0, shrinking.Stderr);
+        ring.Ring().Leader.Should().Be("ozone-om-0");
+    }
+
+    [Fact]
     public async Task Hooks_on_a_first_install_with_no_ring_are_a_clean_no_op()
     {
         ring.AttachKubernetes(0);
