@@ -10,7 +10,36 @@ public sealed class RealClusterCommandsTests
     {
         commands.HelmUpgrade("/w/values.yaml", [("om.replicas", "4"), ("om.env", "[{name: A, value: \"1\"}]")]).Should().Equal(
             "upgrade", "--install", "ozone", "/repo/charts/ozone", "--namespace", "storage", "--create-namespace", "-f", "/w/values.yaml",
-            "--wait", "--timeout", "30m", "--set", "om.replicas=4", "--set-json", "om.env=[{name: A, value: \"1\"}]");
+            "--wait", "--timeout", "30m", "--set", "om.replicas=4", "--set-json", "om.env=[{\"name\":\"A\",\"value\":\"1\"}]");
+    }
+
+    [Fact]
+    public void An_argo_cd_sync_renders_with_helm_template_and_no_cluster_access()
+    {
+        var args = commands.HelmTemplate("/w/values.yaml", [("om.replicas", "5")]);
+
+        args.Should().Equal("template", "ozone", "/repo/charts/ozone", "--namespace", "storage", "-f", "/w/values.yaml", "--kube-version", "1.35.0", "--set", "om.replicas=5");
+        args.Should().NotContain(a => a.StartsWith("--kubeconfig", StringComparison.Ordinal) || a.StartsWith("--dry-run", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_sync_applies_hooks_and_resources_with_kubectl_and_watches_jobs_and_the_om_rollout()
+    {
+        commands.Apply("/w/sync-resources.yaml").Should().Equal("--namespace", "storage", "apply", "-f", "/w/sync-resources.yaml");
+        commands.DeleteIfPresent("Job", "ozone-om-scale-in").Should().Equal("--namespace", "storage", "delete", "job", "ozone-om-scale-in", "--ignore-not-found", "--wait=true");
+        commands.JobConditions("ozone-om-scale-in").Should().Equal("--namespace", "storage", "get", "job", "ozone-om-scale-in", "-o",
+            "jsonpath={range .status.conditions[*]}{.type}={.status}{\"\\n\"}{end}");
+        commands.OmRolloutStatus().Should().Equal("--namespace", "storage", "rollout", "status", "statefulset/ozone-om", "--timeout", "30m");
+    }
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("SuccessCriteriaMet=True\nComplete=True\n", true)]
+    [InlineData("FailureTarget=True\nFailed=True\n", false)]
+    [InlineData("Suspended=False\n", null)]
+    public void A_hook_job_is_done_when_complete_and_failed_when_failed(string conditions, bool? outcome)
+    {
+        RealClusterSync.JobOutcome(conditions).Should().Be(outcome);
     }
 
     [Fact]

@@ -72,7 +72,8 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
     public static Dictionary<string, string> Annotations(IKubernetesObject o) =>
         new(((IMetadata<V1ObjectMeta>)o).Metadata.Annotations ?? new Dictionary<string, string>());
 
-    private static string ToJson(string yaml)
+    /// <summary>A structured --set value (YAML or JSON text) as the JSON that --set-json needs.</summary>
+    public static string ToJson(string yaml)
     {
         var obj = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<object>(yaml);
         return System.Text.Json.JsonSerializer.Serialize(obj);

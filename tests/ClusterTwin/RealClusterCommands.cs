@@ -11,17 +11,40 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
 
     public string OmStatefulSet => Release.Contains("ozone", StringComparison.Ordinal) ? $"{Release}-om" : $"{Release}-ozone-om";
 
-    public IReadOnlyList<string> HelmUpgrade(string valuesFile, IEnumerable<(string Key, string Value)> set)
+    public IReadOnlyList<string> HelmUpgrade(string valuesFile, IEnumerable<(string Key, string Value)> set) =>
+        [.. (string[])["upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile, "--wait", "--timeout", "30m"], .. SetArgs(set)];
+
+    /// <summary>What Argo CD renders: `helm template` with no cluster access, so `lookup` is empty.</summary>
+    public IReadOnlyList<string> HelmTemplate(string valuesFile, IEnumerable<(string Key, string Value)> set) =>
+        [.. (string[])["template", Release, Chart, "--namespace", Namespace, "-f", valuesFile, "--kube-version", HelmRelease.ClientOnlyKubeVersion], .. SetArgs(set)];
+
+    private static IEnumerable<string> SetArgs(IEnumerable<(string Key, string Value)> set)
     {
-        var args = new List<string> { "upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile, "--wait", "--timeout", "30m" };
         foreach (var (key, value) in set)
         {
             var structured = value.TrimStart().StartsWith('[') || value.TrimStart().StartsWith('{');
-            args.Add(structured ? "--set-json" : "--set");
-            args.Add($"{key}={value}");
+            yield return structured ? "--set-json" : "--set";
+            yield return structured ? $"{key}={HelmRelease.ToJson(value)}" : $"{key}={value}";
         }
-        return args;
     }
+
+    public IReadOnlyList<string> CreateNamespace() => ["create", "namespace", Namespace];
+
+    public IReadOnlyList<string> NamespaceExists() => ["get", "namespace", Namespace];
+
+    public IReadOnlyList<string> Apply(string file) => ["--namespace", Namespace, "apply", "-f", file];
+
+    /// <summary>Argo CD's BeforeHookCreation: the previous run's hook object goes first.</summary>
+    public IReadOnlyList<string> DeleteIfPresent(string kind, string name) =>
+        ["--namespace", Namespace, "delete", kind.ToLowerInvariant(), name, "--ignore-not-found", "--wait=true"];
+
+    /// <summary>A Job's conditions, one "Type=Status" per line (Complete=True or Failed=True ends it).</summary>
+    public IReadOnlyList<string> JobConditions(string job) =>
+        ["--namespace", Namespace, "get", "job", job, "-o", "jsonpath={range .status.conditions[*]}{.type}={.status}{\"\\n\"}{end}"];
+
+    /// <summary>Argo CD starts PostSync when the synced resources are healthy: every OM pod ready at the new revision.</summary>
+    public IReadOnlyList<string> OmRolloutStatus() =>
+        ["--namespace", Namespace, "rollout", "status", $"statefulset/{OmStatefulSet}", "--timeout", "30m"];
 
     public IReadOnlyList<string> HelmRollback(int revision) =>
         ["rollback", Release, revision.ToString(System.Globalization.CultureInfo.InvariantCulture), "--namespace", Namespace, "--wait", "--timeout", "30m"];

@@ -31,6 +31,7 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             var ok = step.Action switch
             {
                 "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set)) == 0,
+                "sync" => await new RealClusterSync(commands, helm, kubectl, work, CaptureAsync).RunAsync(values, step.Set),
                 "rollback" => await RunAsync(helm, commands.HelmRollback(step.Revision ?? 1)) == 0,
                 "transfer-leader" => await RunAsync(kubectl, commands.TransferLeader(step.To!)) == 0,
                 "kill-pod" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
