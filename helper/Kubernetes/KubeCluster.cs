@@ -114,6 +114,13 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
             {
                 log.Warn("kube.conflict", "the StatefulSet changed while releasing spec.replicas; reading it again", ("attempt", attempt));
             }
+            catch (HttpOperationException e) when (e.Response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity)
+            {
+                // Not a safety matter: the ring is right either way. Say what the next Helm 4 upgrade may need.
+                log.Warn("kube.release", $"could not release spec.replicas of {doc.StatefulSet} ({(int)e.Response.StatusCode}); a later Helm 4 size change may report a conflict with om-lifecycle: rerun it with --force-conflicts",
+                    ("status", (int)e.Response.StatusCode));
+                return;
+            }
         }
     }
 

@@ -33,6 +33,9 @@ public sealed class FakeKubeApiServer : IDisposable
 
     public string Url { get; }
 
+    /// <summary>Requests ("VERB path") this predicate matches are answered 403 Forbidden, as RBAC would.</summary>
+    public Func<string, bool>? Forbid { get; set; }
+
     /// <summary>"VERB path" of every request, for tests that assert what a client asked.</summary>
     public IReadOnlyList<string> Requests { get { lock (requests) return [.. requests]; } }
 
@@ -81,7 +84,9 @@ public sealed class FakeKubeApiServer : IDisposable
         lock (requests) requests.Add($"{request.HttpMethod} {path}");
         string body;
         using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
-        var (status, response) = Route(request.HttpMethod, path, request.QueryString["labelSelector"], request.QueryString["fieldManager"], request.ContentType, body);
+        var (status, response) = Forbid?.Invoke($"{request.HttpMethod} {path}") == true
+            ? (403, Status(403, "Forbidden", $"{request.HttpMethod} {path} is forbidden"))
+            : Route(request.HttpMethod, path, request.QueryString["labelSelector"], request.QueryString["fieldManager"], request.ContentType, body);
         var bytes = Encoding.UTF8.GetBytes(response.ToJsonString());
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";

@@ -36,6 +36,21 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Scale_in_still_finishes_when_RBAC_forbids_releasing_spec_replicas_and_says_what_Helm_4_may_need()
+    {
+        await InstallAsync(4);
+        ring.Kube!.Forbid = request => request == "PATCH /apis/apps/v1/namespaces/default/statefulsets/ozone-om";
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in", "--replicas", "3");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+        result.Stderr.Should().Contain("could not release spec.replicas").And.Contain("--force-conflicts");
+        ReplicaOwnership.Owners(ring.Kube.Store.Get(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", "ozone-om")!)
+            .Should().Contain("om-lifecycle (Update, scale)", "the release was refused, so the field stays ours");
+    }
+
+    [Fact]
     public async Task The_naive_order_stop_all_then_decommission_loses_quorum_in_the_simulator()
     {
         await InstallAsync(7);
