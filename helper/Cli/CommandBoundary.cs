@@ -9,19 +9,23 @@ namespace OmLifecycle.Cli;
 /// </summary>
 public static class CommandBoundary
 {
-    public static async Task<int> RunAsync(string? membershipPath, Func<LifecycleContext, CancellationToken, Task<int>> command, CancellationToken outer)
+    /// <param name="refusalEvent">Membership-changing commands also put a refusal on the StatefulSet as a Warning Event.</param>
+    public static async Task<int> RunAsync(string? membershipPath, Func<LifecycleContext, CancellationToken, Task<int>> command, CancellationToken outer, bool refusalEvent = false)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(outer);
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Cancel);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Cancel);
+        LifecycleContext? ctx = null;
         try
         {
-            var ctx = LifecycleContext.Create(ToolEnvironment.FromProcess(membershipPath));
+            ctx = LifecycleContext.Create(ToolEnvironment.FromProcess(membershipPath));
             return await command(ctx, cts.Token);
         }
         catch (LifecycleException e)
         {
             Console.Error.WriteLine($"om-lifecycle: {e.Message}");
+            if (refusalEvent && ctx is not null)
+                await ctx.Kube.RecordEventAsync(e.Code == ExitCode.Refused ? "OMLifecycleRefused" : "OMLifecycleFailed", e.Message, warning: true, CancellationToken.None);
             return (int)e.Code;
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)

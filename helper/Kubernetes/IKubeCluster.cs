@@ -23,6 +23,12 @@ public interface IKubeCluster
 
     Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// A Kubernetes Event on the OM StatefulSet (`kubectl describe statefulset` shows it). Best
+    /// effort: a refused or failed write is logged and never fails the command.
+    /// </summary>
+    Task RecordEventAsync(string reason, string message, bool warning, CancellationToken cancellationToken);
+
     /// <summary>Makes `&lt;node&gt;.&lt;headless service&gt;` resolve to <paramref name="ip"/> while the node's pod is gone.</summary>
     Task EnsureStandInAddressAsync(string nodeId, string ip, CancellationToken cancellationToken);
 

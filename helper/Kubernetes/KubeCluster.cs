@@ -8,7 +8,7 @@ using OmLifecycle.Membership;
 namespace OmLifecycle.Kubernetes;
 
 /// <summary>The Kubernetes API through KubernetesClient: in a pod its service account, else a kubeconfig.</summary>
-public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, string ns, JsonLog log) : IKubeCluster
+public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, string ns, JsonLog log, string? reporter = null) : IKubeCluster
 {
     public const string ManagedBy = "om-lifecycle";
 
@@ -126,6 +126,34 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
 
     public async Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken) =>
         await GetOrNull(() => Require().CoreV1.ReadNamespacedPodAsync(podName, ns, cancellationToken: cancellationToken)) is not null;
+
+    public async Task RecordEventAsync(string reason, string message, bool warning, CancellationToken cancellationToken)
+    {
+        if (client is null) return;
+        var now = DateTime.UtcNow;
+        try
+        {
+            await client.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+            {
+                Metadata = new V1ObjectMeta { Name = $"{doc.StatefulSet}.{now.Ticks:x}", NamespaceProperty = ns },
+                InvolvedObject = new V1ObjectReference { ApiVersion = "apps/v1", Kind = "StatefulSet", Name = doc.StatefulSet, NamespaceProperty = ns },
+                Reason = reason,
+                // Events keep at most 1024 characters of message.
+                Message = message.Length > 1024 ? message[..1021] + "..." : message,
+                Type = warning ? "Warning" : "Normal",
+                Source = new V1EventSource { Component = ManagedBy },
+                ReportingComponent = ManagedBy,
+                ReportingInstance = reporter ?? ManagedBy,
+                FirstTimestamp = now,
+                LastTimestamp = now,
+                Count = 1,
+            }, ns, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException e)
+        {
+            log.Warn("kube.event", $"could not record the {reason} event ({(int)e.Response.StatusCode}); the log line above says the same", ("reason", reason));
+        }
+    }
 
     public async Task EnsureStandInAddressAsync(string nodeId, string ip, CancellationToken cancellationToken)
     {

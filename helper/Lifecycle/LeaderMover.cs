@@ -82,6 +82,7 @@ public sealed class LeaderMover(LifecycleContext ctx)
             throw LifecycleException.Ozone($"Ozone refused to move leadership to {target.Id} (exit {outcome.ExitCode}: {outcome.Reason}). The ring is unchanged; run this again, or pick another node with --to.");
         await HookSupport.WaitForAsync(ctx, v => v.LeaderId == target.Id, ctx.Doc.Timeouts.Command, $"{target.Id} to lead", cancellationToken);
         if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r with { Leader = target.Id }, cancellationToken);
+        await ctx.Kube.RecordEventAsync("OMLeaderMoved", $"OM leadership moved from {view.LeaderId} to {target.Id}", warning: false, cancellationToken);
         Say($"{target.Id} leads now.");
         return (int)ExitCode.Done;
     }

@@ -32,7 +32,7 @@ public sealed record LifecycleContext(
             doc, env,
             new OzoneCli(env.OzoneBin, doc.ServiceId, doc.Timeouts.Command, runner, log),
             new RatisJmxClient(http, log),
-            new KubeCluster(KubeCluster.Connect(env.Kubeconfig), doc, ns, log),
+            new KubeCluster(KubeCluster.Connect(env.Kubeconfig), doc, ns, log, env.PodName),
             runner, log, TimeProvider.System, PollIntervalFromEnvironment());
     }
 

@@ -99,10 +99,11 @@ public sealed class ScaleIn(LifecycleContext ctx)
         if (!RingView.IsMajority(aliveNow, voters))
             throw LifecycleException.Refused($"Only {aliveNow} of {voters} voters run, which is no majority: removing {node.Id} could not be committed. Start the stopped OMs ({string.Join(", ", view.Voters.Where(v => !view.IsAlive(v)))}) first.");
         var stopFirst = RingView.IsMajority(aliveAfterStop, voters);
-        ctx.Log.Info("scale-in.decide", stopFirst
-                ? $"removing {node.Id}: {aliveAfterStop} of {voters} voters stay alive after it stops, a majority, so it stops first"
-                : $"removing {node.Id}: stopping it first would leave {aliveAfterStop} of {voters}, no majority, so it is removed while it runs",
-            ("node", node.Id), ("voters", view.Voters), ("alive", view.AliveVoters));
+        var decision = stopFirst
+            ? $"removing {node.Id}: {aliveAfterStop} of {voters} voters stay alive after it stops, a majority, so it stops first"
+            : $"removing {node.Id}: stopping it first would leave {aliveAfterStop} of {voters}, no majority, so it is removed while it runs";
+        ctx.Log.Info("scale-in.decide", decision, ("node", node.Id), ("voters", view.Voters), ("alive", view.AliveVoters));
+        await ctx.Kube.RecordEventAsync("OMDecommissioning", decision, warning: false, cancellationToken);
 
         await RecordAsync("scale-in", node.Id, "recording", cancellationToken);
         await ctx.Kube.UpdateRingAsync(r => r.WithDecommissioned(node.Id), cancellationToken);
@@ -119,6 +120,7 @@ public sealed class ScaleIn(LifecycleContext ctx)
         var after = await HookSupport.WaitForAsync(ctx, v => v.HasLeader, ctx.Doc.Timeouts.Command, "the ring to have a leader after the removal", cancellationToken);
         await ctx.Kube.UpdateRingAsync(r => r with { Operation = null, ActualVoters = after.Voters, Leader = after.LeaderId }, cancellationToken);
         ctx.Log.Info("scale-in.removed", $"{node.Id} left the ring", ("node", node.Id), ("voters", after.Voters));
+        await ctx.Kube.RecordEventAsync("OMDecommissioned", $"{node.Id} left the OM ring; voters now {string.Join(", ", after.Voters)} (leader {after.LeaderId}); its volume is wiped by the post-upgrade Job", warning: false, cancellationToken);
     }
 
     /// <summary>Runs Ozone's decommission until the live ring no longer lists the node, or the deadline passes.</summary>

@@ -36,6 +36,7 @@ public sealed class Wiper(LifecycleContext ctx)
 
         VolumeWiper.Wipe(dir);
         if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r.WithWiped(nodeId), cancellationToken);
+        await ctx.Kube.RecordEventAsync("OMVolumeWiped", $"wiped the OM data of {nodeId}, which the ring leader {view.LeaderId} confirmed is no longer a member", warning: false, cancellationToken);
         Say($"Wiped the OM data of {nodeId} ({node.Host}) from {dir}; its ordinal can join again as a new node.");
         return (int)ExitCode.Done;
     }

@@ -121,6 +121,9 @@ public sealed class RenderMatrixTests
             .Which.ResourceNames.Should().Equal("ozone-om");
         hooks.Rules.Single(r => r.Resources.Contains("statefulsets")).Verbs.Should().BeEquivalentTo("get", "patch");
         hooks.Rules.Should().NotContain(r => r.Verbs.Contains("*") || r.Verbs.Contains("update") && r.Resources.Contains("statefulsets"));
+        // Events are written, never read or changed.
+        foreach (var role in new[] { om, hooks })
+            role.Rules.Should().ContainSingle(r => r.Resources.Contains("events")).Which.Verbs.Should().Equal("create");
     }
 
     public static Dictionary<string, string> Values(string set) =>

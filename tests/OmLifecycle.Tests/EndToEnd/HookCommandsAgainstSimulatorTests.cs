@@ -33,6 +33,8 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         Decommissions().Should().Equal(Enumerable.Range(to, from - to).Reverse().Select(i => $"ozone-om-{i}"), "highest ordinal first, one at a time");
         StatefulSetReplicas().Should().Be(to);
         HelmCanApplyAnotherSize();
+        EventMessages("OMDecommissioned").Select(m => m.Split(' ')[0]).Should().Equal(Enumerable.Range(to, from - to).Reverse().Select(i => $"ozone-om-{i}"),
+            "each removal is reported on the StatefulSet, in order");
     }
 
     [Fact]
@@ -160,6 +162,9 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Ring().Voters.Should().HaveCount(4);
         ring.Ring().Leader.Should().Be("ozone-om-3");
         StatefulSetReplicas().Should().Be(4);
+        EventMessages("OMLeaderMoved").Should().ContainSingle().Which.Should().EndWith("to ozone-om-3");
+        EventMessages("OMLifecycleRefused").Should().ContainSingle("the refusal is a Warning Event on the StatefulSet too")
+            .Which.Should().StartWith("ozone-om-3 is the leader");
     }
 
     [Fact]
@@ -183,6 +188,8 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         again.ExitCode.Should().Be(0);
         again.Stdout.Should().Contain("nothing to wipe");
         RingRecord()["pendingWipe"]!.GetValue<string>().Should().BeEmpty();
+        EventMessages("OMVolumeWiped").Should().ContainSingle("the rerun found nothing to wipe").Which.Should().Contain("ozone-om-3");
+        EventMessages("OMLifecycleRefused").Should().ContainSingle().Which.Should().Contain("still a voter");
     }
 
     [Fact]
@@ -247,6 +254,14 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(ring.MarkerPath(i))),
             $"a ring of {replicas} with markers");
     }
+
+    /// <summary>Messages of the Events of <paramref name="reason"/> on the OM StatefulSet, oldest first.</summary>
+    private List<string> EventMessages(string reason) =>
+        ring.Kube!.Store.List(ApiResource.ByKind("v1", "Event")!, "default")
+            .Where(e => e["reason"]?.GetValue<string>() == reason && e["involvedObject"]?["name"]?.GetValue<string>() == "ozone-om")
+            .OrderBy(e => e["metadata"]!["name"]!.GetValue<string>(), StringComparer.Ordinal)
+            .Select(e => e["message"]!.GetValue<string>())
+            .ToList();
 
     private int StatefulSetReplicas() =>
         ring.Kube!.Store.Get(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", "ozone-om")!["spec"]!["replicas"]!.GetValue<int>();
