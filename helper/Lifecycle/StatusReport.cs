@@ -45,7 +45,7 @@ public sealed class StatusReport(LifecycleContext ctx)
     private string Table(RingView ring, RingRecord? record, OmNode? self, BootstrapMarker? marker, OmVersionFile? version, StartPlan? plan, string? volumeProblem)
     {
         var text = new StringBuilder();
-        text.AppendLine($"ring {ctx.Doc.ServiceId}: desired {ctx.Doc.Replicas} voters, leader {ring.LeaderId ?? "NONE"}");
+        text.AppendLine($"ring {ctx.Doc.ServiceId}: desired {ctx.Doc.Replicas} voters, leader {ring.LeaderId ?? "NONE"}{(ring.LeaderTerm is { } term ? $" (term {term})" : "")}");
         text.AppendLine($"{"NODE",-24} {"VOTER",-6} {"ALIVE",-6} {"ROLE",-10} {"DESIRED",-8} NOTE");
         var ids = ring.Voters.Concat(ctx.Doc.Nodes.Select(n => n.Id)).Concat(ring.Probes.Keys).Distinct()
             .OrderBy(id => ctx.Doc.OrdinalOf(id) ?? int.MaxValue);
@@ -82,6 +82,8 @@ public sealed class StatusReport(LifecycleContext ctx)
             json.WriteString("serviceId", ctx.Doc.ServiceId);
             json.WriteNumber("desiredVoters", ctx.Doc.Replicas);
             WriteOrNull(json, "leader", ring.LeaderId);
+            if (ring.LeaderTerm is { } term) json.WriteNumber("term", term);
+            else json.WriteNull("term");
             WriteList(json, "voters", ring.Voters);
             WriteList(json, "aliveVoters", ring.AliveVoters);
             json.WriteStartArray("nodes");

@@ -18,6 +18,9 @@ public sealed record RingView(string? LeaderId, IReadOnlyList<string> Voters, IR
 
     public IReadOnlyList<string> AliveVoters => Voters.Where(IsAlive).ToList();
 
+    /// <summary>The leader's Raft term: it grows by one with every election and every leader transfer.</summary>
+    public long? LeaderTerm => LeaderId is not null && Probes.TryGetValue(LeaderId, out var p) ? p.State?.Term : null;
+
     /// <summary>Ratis commits a configuration change only with a majority of the current voters.</summary>
     public static bool IsMajority(int alive, int voters) => alive * 2 > voters;
 }

@@ -33,6 +33,16 @@ public sealed class RealClusterCommandsTests
     }
 
     [Theory]
+    [InlineData(null, 1L, 1)]
+    [InlineData(3L, 3L, 0)]
+    [InlineData(3L, 5L, 2)]
+    [InlineData(3L, null, 0)]
+    public void Leader_changes_on_a_real_cluster_are_the_growth_of_the_Raft_term(long? before, long? after, int changes)
+    {
+        RealClusterRunner.LeaderChanges(before, after).Should().Be(changes);
+    }
+
+    [Theory]
     [InlineData("", null)]
     [InlineData("SuccessCriteriaMet=True\nComplete=True\n", true)]
     [InlineData("FailureTarget=True\nFailed=True\n", false)]

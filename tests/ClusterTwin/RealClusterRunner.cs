@@ -6,8 +6,9 @@ namespace ClusterTwin;
 /// <summary>
 /// Real-cluster mode: the same scenario files and expectations, against the cluster in KUBECONFIG
 /// with real Ozone images (users' CI on kind). The ring is observed through `om-lifecycle status`
-/// in an OM pod and the data invariant uses the real `ozone sh` CLI. Fault injection needs the
-/// twin's hooks into processes, so faults are reported as not injected here.
+/// in an OM pod and the data invariant uses the real `ozone sh` CLI. Leader changes are counted as
+/// the growth of the leader's Raft term. Fault injection needs the twin's hooks into processes, so
+/// faults are reported as not injected here, and `ozone` calls are not counted.
 /// </summary>
 public sealed class RealClusterRunner(Scenario scenario, string helm, string kubectl, string chart, string work)
 {
@@ -51,6 +52,8 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (e.Leader is not null && after.Leader != e.Leader) failures.Add($"leader: expected {e.Leader}, got {after.Leader}");
             if (e.LeaderNot is not null && after.Leader == e.LeaderNot) failures.Add($"leader: expected not {e.LeaderNot}");
             if (e.MaxOmRestarts is { } max && restarts > max) failures.Add($"OM restarts: {restarts} > {max}");
+            var leaderChanges = LeaderChanges(before.Term, after.Term);
+            if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes (Raft term grew by): {leaderChanges} > {maxChanges}");
             if (after.Leader is null && after.Voters.Count > 0) failures.Add("the ring has no leader");
             foreach (var key in keys)
             {
@@ -58,12 +61,18 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             }
             if (ok && after.Leader is not null) await PutKeyAsync(i + 1);
             var report = new StepReport(i + 1, step.Name, Path.GetFileName(helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
-                restarts, 0, 0, Math.Round(clock.Elapsed.TotalSeconds, 1), 0, !ok);
+                restarts, leaderChanges, 0, Math.Round(clock.Elapsed.TotalSeconds, 1), 0, !ok);
             reports.Add(report);
             onStep(report);
         }
         return reports;
     }
+
+    /// <summary>
+    /// Every election and every leader transfer raises the leader's Raft term by one, so its growth
+    /// over a step counts leader changes (a first install counts its first election). Unknown after: 0.
+    /// </summary>
+    public static int LeaderChanges(long? before, long? after) => after is { } a ? (int)(a - (before ?? 0)) : 0;
 
     private async Task PutKeyAsync(int step)
     {
@@ -76,7 +85,7 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
         if (await RunAsync(kubectl, commands.PutKey(key)) == 0) keys.Add(key);
     }
 
-    private sealed record Observation(List<string> Voters, string? Leader, List<string> PendingWipe);
+    private sealed record Observation(List<string> Voters, string? Leader, List<string> PendingWipe, long? Term = null);
 
     private async Task<Observation> ObserveAsync()
     {
@@ -85,7 +94,8 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
         var pendingWipe = JsonNode.Parse(pending.Length > 0 ? pending : "{}")?["pendingWipe"]?.GetValue<string>()?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToList() ?? [];
         if (code != 0) return new Observation([], null, pendingWipe);
         var status = JsonNode.Parse(stdout)!;
-        return new Observation(status["voters"]!.AsArray().Select(v => v!.GetValue<string>()).ToList(), status["leader"]?.GetValue<string>(), pendingWipe);
+        return new Observation(status["voters"]!.AsArray().Select(v => v!.GetValue<string>()).ToList(), status["leader"]?.GetValue<string>(), pendingWipe,
+            status["term"]?.GetValue<long>());
     }
 
     private async Task<Dictionary<string, int>> RestartsAsync()

@@ -133,6 +133,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
 
         result.ExitCode.Should().Be(0);
         result.Stdout.Should().Contain($"\"leader\": \"{ring.Ring().Leader}\"").And.Contain("\"startAction\": \"Member\"").And.Contain("\"markerNode\": \"ozone-om-1\"");
+        result.Stdout.Should().Contain($"\"term\": {ring.Ring().Term}", "the leader's Raft term, from its JMX");
     }
 
     private async Task InstallAsync(int replicas)
