@@ -149,9 +149,10 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
                 Count = 1,
             }, ns, cancellationToken: cancellationToken);
         }
-        catch (HttpOperationException e)
+        catch (Exception e) when (e is HttpOperationException or HttpRequestException)
         {
-            log.Warn("kube.event", $"could not record the {reason} event ({(int)e.Response.StatusCode}); the log line above says the same", ("reason", reason));
+            var why = e is HttpOperationException http ? ((int)http.Response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture) : e.Message;
+            log.Warn("kube.event", $"could not record the {reason} event ({why}); the log line above says the same", ("reason", reason));
         }
     }
 

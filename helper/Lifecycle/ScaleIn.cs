@@ -120,7 +120,7 @@ public sealed class ScaleIn(LifecycleContext ctx)
         var after = await HookSupport.WaitForAsync(ctx, v => v.HasLeader, ctx.Doc.Timeouts.Command, "the ring to have a leader after the removal", cancellationToken);
         await ctx.Kube.UpdateRingAsync(r => r with { Operation = null, ActualVoters = after.Voters, Leader = after.LeaderId }, cancellationToken);
         ctx.Log.Info("scale-in.removed", $"{node.Id} left the ring", ("node", node.Id), ("voters", after.Voters));
-        await ctx.Kube.RecordEventAsync("OMDecommissioned", $"{node.Id} left the OM ring; voters now {string.Join(", ", after.Voters)} (leader {after.LeaderId}); its volume is wiped by the post-upgrade Job", warning: false, cancellationToken);
+        await ctx.Kube.RecordEventAsync("OMDecommissioned", $"{node.Id} left the OM ring; voters now {string.Join(", ", after.Voters)} (leader {after.LeaderId}); its volume waits for 'om-lifecycle wipe' (the post-upgrade Job runs it)", warning: false, cancellationToken);
     }
 
     /// <summary>Runs Ozone's decommission until the live ring no longer lists the node, or the deadline passes.</summary>
