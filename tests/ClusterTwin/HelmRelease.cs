@@ -29,13 +29,12 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
         await File.WriteAllTextAsync(values, valuesYaml);
         var args = new List<string> { "template", release, chart, "--namespace", ns, "-f", values };
         if (!lookup) args.AddRange(["--kube-version", ClientOnlyKubeVersion]);
-        else if (Path.GetFileName(helm) == "helm4") args.AddRange(["--kubeconfig", kubeconfig, "--dry-run=server", "--disable-openapi-validation"]);
-        else args.AddRange(["--kubeconfig", kubeconfig, "--dry-run=server"]);
-        foreach (var (k, v) in set)
+        else
         {
-            args.Add(v.TrimStart().StartsWith('[') || v.TrimStart().StartsWith('{') ? "--set-json" : "--set");
-            args.Add(v.TrimStart().StartsWith('[') || v.TrimStart().StartsWith('{') ? $"{k}={ToJson(v)}" : $"{k}={v}");
+            args.AddRange(["--kubeconfig", kubeconfig, "--dry-run=server"]);
+            if (Path.GetFileName(helm) == "helm4") args.Add("--disable-openapi-validation");
         }
+        args.AddRange(SetArgs(set));
         var info = new ProcessStartInfo(helm) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["HELM_CACHE_HOME"] = Path.Combine(work, "helm", "cache");
@@ -72,8 +71,23 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
     public static Dictionary<string, string> Annotations(IKubernetesObject o) =>
         new(((IMetadata<V1ObjectMeta>)o).Metadata.Annotations ?? new Dictionary<string, string>());
 
+    /// <summary>Scenario values as Helm flags: `--set k=v`, or `--set-json k=JSON` for a list or map.</summary>
+    public static IEnumerable<string> SetArgs(IEnumerable<(string Key, string Value)> set)
+    {
+        foreach (var (key, value) in set)
+        {
+            var structured = value.TrimStart().StartsWith('[') || value.TrimStart().StartsWith('{');
+            yield return structured ? "--set-json" : "--set";
+            yield return structured ? $"{key}={ToJson(value)}" : $"{key}={value}";
+        }
+    }
+
+    /// <summary>Hooks whose delete policy removes them once they succeeded.</summary>
+    public static bool DeletedOnSuccess(IKubernetesObject hook) =>
+        (Annotations(hook).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "").Contains("hook-succeeded");
+
     /// <summary>A structured --set value (YAML or JSON text) as the JSON that --set-json needs.</summary>
-    public static string ToJson(string yaml)
+    private static string ToJson(string yaml)
     {
         var obj = new YamlDotNet.Serialization.DeserializerBuilder().Build().Deserialize<object>(yaml);
         return System.Text.Json.JsonSerializer.Serialize(obj);

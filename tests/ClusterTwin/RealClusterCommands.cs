@@ -12,21 +12,11 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
     public string OmStatefulSet => Release.Contains("ozone", StringComparison.Ordinal) ? $"{Release}-om" : $"{Release}-ozone-om";
 
     public IReadOnlyList<string> HelmUpgrade(string valuesFile, IEnumerable<(string Key, string Value)> set) =>
-        [.. (string[])["upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile, "--wait", "--timeout", "30m"], .. SetArgs(set)];
+        [.. (string[])["upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile, "--wait", "--timeout", "30m"], .. HelmRelease.SetArgs(set)];
 
     /// <summary>What Argo CD renders: `helm template` with no cluster access, so `lookup` is empty.</summary>
     public IReadOnlyList<string> HelmTemplate(string valuesFile, IEnumerable<(string Key, string Value)> set) =>
-        [.. (string[])["template", Release, Chart, "--namespace", Namespace, "-f", valuesFile, "--kube-version", HelmRelease.ClientOnlyKubeVersion], .. SetArgs(set)];
-
-    private static IEnumerable<string> SetArgs(IEnumerable<(string Key, string Value)> set)
-    {
-        foreach (var (key, value) in set)
-        {
-            var structured = value.TrimStart().StartsWith('[') || value.TrimStart().StartsWith('{');
-            yield return structured ? "--set-json" : "--set";
-            yield return structured ? $"{key}={HelmRelease.ToJson(value)}" : $"{key}={value}";
-        }
-    }
+        [.. (string[])["template", Release, Chart, "--namespace", Namespace, "-f", valuesFile, "--kube-version", HelmRelease.ClientOnlyKubeVersion], .. HelmRelease.SetArgs(set)];
 
     public IReadOnlyList<string> CreateNamespace() => ["create", "namespace", Namespace];
 

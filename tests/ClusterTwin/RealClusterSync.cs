@@ -34,7 +34,7 @@ public sealed class RealClusterSync(RealClusterCommands commands, string helm, s
             if ((await run(kubectl, commands.Apply(Write($"{hook.Kind}-{name}", [hook])))).Code != 0) return false;
             if (hook is V1Job && !await WaitForJobAsync(name)) return false;
         }
-        foreach (var hook in hooks.Where(h => (HelmRelease.Annotations(h).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "").Contains("hook-succeeded")))
+        foreach (var hook in hooks.Where(HelmRelease.DeletedOnSuccess))
             await run(kubectl, commands.DeleteIfPresent(hook.Kind, ((IMetadata<V1ObjectMeta>)hook).Metadata.Name));
         return true;
     }

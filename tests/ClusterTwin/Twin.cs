@@ -228,10 +228,10 @@ public sealed class Twin : IAsyncDisposable
             var ok = false;
             for (var attempt = 1; attempt <= attempts && !ok; attempt++) ok = await RunJobAsync(job, attempt);
             if (!ok) { failures.Add($"hook Job {job.Metadata.Name} failed {attempts} times"); return false; }
-            if ((HelmRelease.Annotations(job).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "").Contains("hook-succeeded"))
+            if (HelmRelease.DeletedOnSuccess(job))
                 cluster.Delete("batch/v1", "Job", job.Metadata.Name);
         }
-        foreach (var hook in hooks.Where(h => h is not V1Job && (HelmRelease.Annotations(h).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "").Contains("hook-succeeded")))
+        foreach (var hook in hooks.Where(h => h is not V1Job && HelmRelease.DeletedOnSuccess(h)))
             cluster.Delete(hook.ApiVersion, hook.Kind, ((IMetadata<V1ObjectMeta>)hook).Metadata.Name);
         return true;
     }
