@@ -95,6 +95,9 @@ public sealed class SimulatedRing : IAsyncDisposable
     };
 
     /// <summary>Starts `om-lifecycle start -- ozone om` as node <paramref name="ordinal"/>'s container.</summary>
+    /// <summary>The tasks copying each pod process's stdout and stderr into its container.log, by process id.</summary>
+    private readonly Dictionary<int, Task> logPumps = [];
+
     public System.Diagnostics.Process StartPod(int ordinal)
     {
         var info = new ProcessStartInfo(OmLifecycleBinary.Path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -103,11 +106,19 @@ public sealed class SimulatedRing : IAsyncDisposable
         foreach (var (k, v) in Env(ordinal)) { if (v is null) info.Environment.Remove(k); else info.Environment[k] = v; }
         var process = System.Diagnostics.Process.Start(info)!;
         var log = Path.Combine(NodeDir(ordinal), "container.log");
-        _ = Pump(process.StandardOutput, log);
-        _ = Pump(process.StandardError, log);
-        lock (pods) pods[$"ozone-om-{ordinal}"] = process;
+        var pumps = Task.WhenAll(Pump(process.StandardOutput, log), Pump(process.StandardError, log));
+        lock (pods) { pods[$"ozone-om-{ordinal}"] = process; logPumps[process.Id] = pumps; }
         Kube?.Store.Add("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"ozone-om-" + ordinal + "\",\"namespace\":\"default\"}}");
         return process;
+    }
+
+    /// <summary>Waits until the pod's process exits and everything it wrote is in its container.log.</summary>
+    public async Task WaitForPodExitAsync(System.Diagnostics.Process pod, CancellationToken cancellationToken)
+    {
+        await pod.WaitForExitAsync(cancellationToken);
+        Task? pumps;
+        lock (pods) logPumps.TryGetValue(pod.Id, out pumps);
+        if (pumps is not null) await pumps.WaitAsync(cancellationToken);
     }
 
     public async Task<int> StopPodAsync(int ordinal, bool hard = false)

@@ -67,7 +67,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
 
         var pod = ring.StartPod(3);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await pod.WaitForExitAsync(timeout.Token);
+        await ring.WaitForPodExitAsync(pod, timeout.Token);
 
         pod.ExitCode.Should().Be(3);
         File.Exists(ring.MarkerPath(3)).Should().BeFalse();
@@ -117,7 +117,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
 
         var pod = ring.StartPod(2);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await pod.WaitForExitAsync(timeout.Token);
+        await ring.WaitForPodExitAsync(pod, timeout.Token);
 
         pod.ExitCode.Should().Be(1);
         File.ReadAllText(Path.Combine(ring.NodeDir(2), "container.log")).Should().Contain("belongs to OM 'ozone-om-1'");
