@@ -26,7 +26,8 @@ public sealed record LifecycleContext(
         var doc = MembershipLoader.LoadFile(env.MembershipPath);
         var log = JsonLog.Stderr;
         var runner = new ProcessRunner();
-        var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        // A redirect would make another host's answer count as this node's.
+        var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(3) };
         var ns = env.PodNamespace ?? doc.Namespace;
         return new LifecycleContext(
             doc, env,

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using OmLifecycle.Logging;
+using OmLifecycle.Membership;
 
 namespace OmLifecycle.Ozone;
 
@@ -10,6 +12,9 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
 {
     public const string RaftServerQuery = "Ratis:service=RaftServer,group=*,id=*";
 
+    /// <summary>A Raft server bean is well under a kilobyte; a bigger answer is not one, and is not read whole.</summary>
+    public const int MaxAnswerBytes = 1 << 20;
+
     public async Task<NodeProbe> ProbeAsync(string nodeId, string host, int httpPort, CancellationToken cancellationToken)
     {
         var url = $"http://{host}:{httpPort}/jmx?qry={RaftServerQuery}";
@@ -17,18 +22,39 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
         NodeProbe probe;
         try
         {
-            using var response = await http.GetAsync(url, cancellationToken);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            probe = response.IsSuccessStatusCode
-                ? Parse(nodeId, body)
-                : new NodeProbe(nodeId, null, $"HTTP {(int)response.StatusCode} from {url}");
+            using var response = await http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+                probe = new NodeProbe(nodeId, null, $"HTTP {(int)response.StatusCode} from {url}");
+            else if (await ReadUtf8Async(response.Content, cancellationToken) is { } body)
+                probe = Parse(nodeId, body);
+            else
+                probe = new NodeProbe(nodeId, null, $"the JMX answer from {url} is larger than {MaxAnswerBytes / 1024} KiB, so it is not a Ratis server bean");
         }
-        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
             probe = new NodeProbe(nodeId, null, $"unreachable at {host}:{httpPort} ({e.GetBaseException().Message})");
         }
         log.Call($"GET {url}", $"Ratis state of {nodeId}", probe.State is { } s ? $"role {s.Role}, leader {s.LeaderId ?? "none"}" : probe.Problem!, watch.Elapsed);
         return probe;
+    }
+
+    /// <summary>
+    /// The body as UTF-8 whatever the Content-Type label says: Hadoop's JMXJsonServlet labels it
+    /// `charset=utf8`, which .NET does not know, and JSON is UTF-8 (RFC 8259). Null when too large.
+    /// </summary>
+    private static async Task<string?> ReadUtf8Async(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > MaxAnswerBytes) return null;
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxAnswerBytes) return null;
+            buffer.Write(chunk, 0, read);
+        }
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false).GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>Parses Hadoop's JMX JSON; anything that is not a Raft server bean is a problem, not a state.</summary>
@@ -46,7 +72,14 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
                 var group = Text(bean, "GroupId");
                 if (string.IsNullOrEmpty(id) || string.IsNullOrEmpty(group)) continue;
                 var leader = Text(bean, "LeaderId");
-                var term = bean.TryGetProperty("CurrentTerm", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetInt64() : 0;
+                // Ozone node ids are names the chart made; anything else (escapes, spaces) is not printed or believed.
+                if (!Names.IsNodeId(id) || leader is { Length: > 0 } && !Names.IsNodeId(leader))
+                    return new NodeProbe(nodeId, null, $"the Ratis server bean names a node id that is not a valid name ({Shown(id)}, leader {Shown(leader ?? "none")})");
+                if (id != nodeId)
+                    return new NodeProbe(nodeId, null, $"the Ratis server at {nodeId}'s address says it is {id}: its address or DNS points at another OM");
+                long term = 0;
+                if (bean.TryGetProperty("CurrentTerm", out var t) && (t.ValueKind != JsonValueKind.Number || !t.TryGetInt64(out term) || term < 0))
+                    return new NodeProbe(nodeId, null, $"the Ratis server bean's CurrentTerm is not a whole number ({Shown(t.GetRawText())})");
                 var followers = new List<string>();
                 if (bean.TryGetProperty("Followers", out var f) && f.ValueKind == JsonValueKind.Array)
                 {
@@ -55,7 +88,7 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
                         if (item.ValueKind == JsonValueKind.String && PeerId(item.GetString()!) is { } peer) followers.Add(peer);
                     }
                 }
-                return new NodeProbe(nodeId, new RaftServerState(id, string.IsNullOrEmpty(leader) ? null : leader, term, group, role.GetString()!, followers), null);
+                return new NodeProbe(nodeId, new RaftServerState(id, string.IsNullOrEmpty(leader) ? null : leader, term, group, role.GetString()!.Trim(), followers), null);
             }
             return new NodeProbe(nodeId, null, "the JMX answer holds no Ratis server bean (is the OM still starting?)");
         }
@@ -72,6 +105,15 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
         while (end < peer.Length && (char.IsAsciiLetterLower(peer[end]) || char.IsAsciiDigit(peer[end]) || peer[end] == '-')) end++;
         var id = peer[..end].TrimEnd('-');
         return id.Length == 0 ? null : id;
+    }
+
+    /// <summary>A value from the answer as it may be printed: bounded, control characters escaped.</summary>
+    private static string Shown(string raw)
+    {
+        var text = raw.Length > 40 ? raw[..40] + "…" : raw;
+        var shown = new StringBuilder(text.Length);
+        foreach (var c in text) shown.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
+        return shown.ToString();
     }
 
     private static string? Text(JsonElement bean, string name) =>

@@ -107,10 +107,16 @@ public sealed class SimCluster : IDisposable
         throw new TimeoutException(what);
     }
 
-    public async Task<string> JmxAsync(int i)
+    public async Task<string> JmxAsync(int i) => (await JmxAnswerAsync(i)).Body;
+
+    /// <summary>The Ratis query's answer: its Content-Type as sent and its body, decoded as UTF-8 whatever the label says.</summary>
+    public async Task<(string ContentType, string Body)> JmxAnswerAsync(int i)
     {
         using var http = new HttpClient();
-        return await http.GetStringAsync($"http://{Host(i)}:9874/jmx?qry=Ratis:service=RaftServer,group=*,id=*");
+        using var response = await http.GetAsync($"http://{Host(i)}:9874/jmx?qry=Ratis:service=RaftServer,group=*,id=*");
+        response.EnsureSuccessStatusCode();
+        var contentType = string.Join(", ", response.Content.Headers.GetValues("Content-Type"));
+        return (contentType, System.Text.Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()));
     }
 
     public void Dispose()

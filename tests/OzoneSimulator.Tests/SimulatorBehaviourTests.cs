@@ -49,9 +49,9 @@ public sealed class SimulatorBehaviourTests : IDisposable
         var bean = JsonNode.Parse(await cluster.JmxAsync(int.Parse(leader[2..])))!["beans"]![0]!;
         var follower = JsonNode.Parse(await cluster.JmxAsync(leader == "om1" ? 2 : 1))!["beans"]![0]!;
 
-        bean["Role"]!.GetValue<string>().Should().Be("LEADER");
+        bean["Role"]!.GetValue<string>().Should().Be("   LEADER", "RoleInfo.toString() pads to nine characters");
         bean["Followers"]!.AsArray().Select(f => f!.GetValue<string>().Split('|')[0]).Should().BeEquivalentTo(new[] { "om0", "om1", "om2" }.Where(x => x != leader));
-        follower["Role"]!.GetValue<string>().Should().Be("FOLLOWER");
+        follower["Role"]!.GetValue<string>().Should().Be(" FOLLOWER");
         follower["LeaderId"]!.GetValue<string>().Should().Be(leader);
         follower["GroupId"]!.GetValue<string>().Should().Be(bean["GroupId"]!.GetValue<string>());
     }
@@ -243,6 +243,77 @@ public sealed class SimulatorBehaviourTests : IDisposable
         refused.Code.Should().Be(255);
         refused.Err.Should().Contain("not in FOLLOWER role");
         unknown.Err.Should().Contain("not found in group");
+    }
+
+    // Ozone's OM group id comes from the service id (OzoneManagerRatisServer); before the leader adds it,
+    // a joiner's Ratis server is a FOLLOWER of that group that has no leader (Ratis RaftServerImpl).
+    [Fact]
+    public async Task A_joiner_is_a_follower_of_the_rings_group_with_no_leader_until_added()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.State.WriteFaults(new Faults { StallBootstrap = ["om3"] });
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+
+        cluster.Start(3, "--bootstrap");
+        await cluster.UntilAsync(r => r.PendingJoiners.Contains("om3"), "om3 asked to join");
+        var bean = JsonNode.Parse(await cluster.JmxAsync(3))!["beans"]![0]!;
+
+        bean["Role"]!.GetValue<string>().Should().Be(" FOLLOWER");
+        bean["LeaderId"].Should().BeNull();
+        bean["GroupId"]!.GetValue<string>().Should().Be(cluster.State.Read().GroupId);
+    }
+
+    // OzoneManager#checkConfigBeforeBootstrap runs before Ratis and the HTTP server start
+    [Fact]
+    public async Task A_joiner_whose_pre_check_fails_never_answers_on_its_http_port()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.Configure(3, [0, 1, 2, 3]);
+
+        var joiner = cluster.Start(3, "--bootstrap");
+        var answered = false;
+        while (!joiner.HasExited)
+        {
+            try { await cluster.JmxAsync(3); answered = true; }
+            catch (HttpRequestException) { }
+            await Task.Delay(10);
+        }
+
+        joiner.ExitCode.Should().Be(1);
+        answered.Should().BeFalse();
+    }
+
+    // Ratis: a removed member that keeps running campaigns; the leader tells it to shut its server down
+    [Fact]
+    public async Task A_decommissioned_OM_that_keeps_running_loses_its_raft_server_bean()
+    {
+        await cluster.FormRingAsync(3);
+        var leader = cluster.State.Read().Leader!;
+        var removed = new[] { 0, 1, 2 }.First(i => $"om{i}" != leader);
+        var asker = new[] { 0, 1, 2 }.First(i => i != removed);
+        cluster.Configure(asker, new[] { 0, 1, 2 }.Where(i => i != removed), [removed]);
+
+        (await cluster.RunAsync(asker, "admin", "om", "decommission", "-id", "svc", "-nodeid", $"om{removed}", "-hostname", cluster.Host(removed), "--force")).Code.Should().Be(0);
+        var answer = JsonNode.Parse(await cluster.JmxAsync(removed))!;
+
+        cluster.State.Read().Running.Should().ContainKey($"om{removed}");
+        answer["beans"]!.AsArray().Should().BeEmpty();
+    }
+
+    // Ratis: with no leader known a voter campaigns (CANDIDATE) and LeaderId is null
+    [Fact]
+    public async Task Without_a_majority_a_voter_is_a_candidate_with_no_leader()
+    {
+        await cluster.FormRingAsync(3);
+        var survivor = 0;
+        foreach (var i in new[] { 1, 2 })
+            System.Diagnostics.Process.GetProcessById(cluster.State.Read().Running[$"om{i}"].Pid).Kill();
+        await cluster.UntilAsync(r => r.Running.Count == 1, "two stopped");
+
+        var bean = JsonNode.Parse(await cluster.JmxAsync(survivor))!["beans"]![0]!;
+
+        bean["Role"]!.GetValue<string>().Should().Be("CANDIDATE");
+        bean["LeaderId"].Should().BeNull();
     }
 
     // Fault switches: forced exit codes and garbage JMX

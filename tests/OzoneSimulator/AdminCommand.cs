@@ -90,6 +90,7 @@ public sealed class AdminCommand(SimState state)
             var alive = r.Voters.Count(r.Running.ContainsKey);
             if (!Election.HasMajority(alive, r.Voters.Count)) return "The ring has no majority to commit the change.";
             r.Voters.Remove(nodeId);
+            if (!r.Removed.Contains(nodeId)) r.Removed.Add(nodeId);
             return null;
         });
         if (error is not null) throw Fail(nodeId, error);

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace OzoneSimulator;
 
@@ -10,7 +11,7 @@ namespace OzoneSimulator;
 /// (attributes of Ratis' RaftServerMXBean: Id, LeaderId, CurrentTerm, GroupId, Role, Followers)
 /// and OzoneManager's OMHAMetrics bean.
 /// </summary>
-public sealed class JmxServer(SimState state, string nodeId, string host, int port, int ratisPort) : IDisposable
+public sealed class JmxServer(SimState state, string nodeId, string serviceId, string host, int port, int ratisPort) : IDisposable
 {
     // A plain socket server bound to this node's own address: HttpListener matches on the Host
     // header, and clients ask by the node's DNS name, not its IP.
@@ -52,11 +53,14 @@ public sealed class JmxServer(SimState state, string nodeId, string host, int po
                 }
                 var target = request.ToString().Split(' ')[1];
                 var query = Uri.UnescapeDataString(target.Contains("qry=", StringComparison.Ordinal) ? target[(target.IndexOf("qry=", StringComparison.Ordinal) + 4)..] : "");
-                var body = state.Faults().GarbageJmx.Contains(nodeId) ? "<html>Error 500 garbage</html>" : Beans(state.Read(), nodeId, ratisPort, query);
+                var body = state.Faults().GarbageJmx.Contains(nodeId) ? "<html>Error 500 garbage</html>" : Beans(state.Read(), nodeId, ratisPort, query, serviceId);
+                // Jetty streams the servlet's answer chunked, labelled with the servlet's "charset=utf8".
                 var bytes = Encoding.UTF8.GetBytes(body);
-                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n");
+                var head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nContent-Type: application/json; charset=utf8\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
                 await stream.WriteAsync(head);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"{bytes.Length:x}\r\n"));
                 await stream.WriteAsync(bytes);
+                await stream.WriteAsync("\r\n0\r\n\r\n"u8.ToArray());
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or IndexOutOfRangeException)
             {
@@ -65,37 +69,47 @@ public sealed class JmxServer(SimState state, string nodeId, string host, int po
     }
 
     /// <summary>The beans whose name matches the JMX query (a '*' matches anything), as Hadoop's JMXJsonServlet answers.</summary>
-    public static string Beans(Ring ring, string nodeId, int ratisPort, string query = "")
+    /// <remarks>Each value follows a fixture in tests/fixtures/ozone/jmx (see its README for the Ratis and Hadoop sources).</remarks>
+    public static string Beans(Ring ring, string nodeId, int ratisPort, string query = "", string? serviceId = null)
     {
         var isVoter = ring.Voters.Contains(nodeId);
-        var leader = isVoter ? ring.Leader : null;
-        var role = leader == nodeId ? "LEADER" : leader is not null ? "FOLLOWER" : "CANDIDATE";
-        var followers = leader == nodeId
-            ? ring.Voters.Where(v => v != nodeId).Select(v => $"{v}|{ring.Running.GetValueOrDefault(v)?.Host ?? v}:{ratisPort}").ToList()
-            : [];
-        var group = isVoter ? ring.GroupId : "group-" + nodeId;
-        var beans = new object[]
+        var group = ring.GroupId ?? Ring.GroupIdFor(serviceId ?? "");
+        var beans = new List<JsonObject>();
+        // A removed OM that keeps running campaigns; the leader tells it to shut its Ratis server down, and the bean goes.
+        if (isVoter || !ring.Removed.Contains(nodeId))
         {
-            new Dictionary<string, object?>
+            var leader = isVoter ? ring.Leader : null;
+            // A joiner is a FOLLOWER of the ring's group that has heard from no leader yet; a voter with no leader campaigns.
+            var role = leader == nodeId ? "LEADER" : isVoter && leader is null ? "CANDIDATE" : "FOLLOWER";
+            var followers = new JsonArray();
+            if (leader == nodeId)
+            {
+                foreach (var v in ring.Voters.Where(v => v != nodeId))
+                    followers.Add($"{v}|{ring.Running.GetValueOrDefault(v)?.Host ?? v}:{ratisPort}");
+            }
+            beans.Add(new JsonObject
             {
                 ["name"] = $"Ratis:service=RaftServer,group={group},id={nodeId}",
                 ["modelerType"] = "org.apache.ratis.server.impl.RaftServerJmxAdapter",
                 ["Id"] = nodeId,
-                ["LeaderId"] = leader ?? "",
-                ["CurrentTerm"] = ring.Term,
+                ["LeaderId"] = leader,
+                ["CurrentTerm"] = isVoter ? ring.Term : 0,
                 ["GroupId"] = group,
-                ["Role"] = role,
+                // RoleInfo.toString(): String.format("%9s", role).
+                ["Role"] = role.PadLeft(9),
                 ["Followers"] = followers,
-            },
-            new Dictionary<string, object?>
-            {
-                ["name"] = "Hadoop:service=OzoneManager,name=OMHAMetrics",
-                ["tag.NodeId"] = nodeId,
-                ["OzoneManagerHALeaderState"] = role == "LEADER" ? 1 : 0,
-            },
-        };
-        var pattern = "^" + System.Text.RegularExpressions.Regex.Escape(query.Length == 0 ? "*" : query).Replace("\\*", ".*") + "$";
-        var matching = beans.Where(b => System.Text.RegularExpressions.Regex.IsMatch((string)((Dictionary<string, object?>)b)["name"]!, pattern)).ToArray();
-        return JsonSerializer.Serialize(new { beans = matching });
+                ["Groups"] = new JsonArray(group),
+            });
+        }
+        beans.Add(new JsonObject
+        {
+            ["name"] = "Hadoop:service=OzoneManager,name=OMHAMetrics",
+            ["modelerType"] = "OMHAMetrics",
+            ["tag.NodeId"] = nodeId,
+            ["OzoneManagerHALeaderState"] = isVoter && ring.Leader == nodeId ? 1 : 0,
+        });
+        var pattern = "^" + Regex.Escape(query.Length == 0 ? "*" : query).Replace("\\*", ".*") + "$";
+        var matching = new JsonArray(beans.Where(b => Regex.IsMatch((string)b["name"]!, pattern)).ToArray<JsonNode?>());
+        return HadoopJson.Write(new JsonObject { ["beans"] = matching });
     }
 }

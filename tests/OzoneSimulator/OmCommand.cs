@@ -38,8 +38,9 @@ public sealed class OmCommand(SimState state, SimConfig config)
         var http = config.HttpAddress(svc, nodeId)!;
         var ratisPort = int.TryParse(config.Get($"ozone.om.ratis.port.{svc}.{nodeId}"), out var rp) ? rp : 9872;
         var ip = state.Resolve(SimConfig.Host(http)!) ?? throw new SimExit(1, $"Unable to resolve {SimConfig.Host(http)} for the OM HTTP server.");
-        using var server = new JmxServer(state, nodeId, ip, int.Parse(http.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), ratisPort);
-        server.Start();
+        using var server = new JmxServer(state, nodeId, svc, ip, int.Parse(http.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), ratisPort);
+        // A bootstrapping OM starts Ratis and its HTTP server only after the pre-check passed.
+        if (!bootstrap) server.Start();
 
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
@@ -52,6 +53,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
             {
                 if (state.TakeForcedExit("bootstrap", nodeId) is { } forced) throw new SimExit(forced, "Failed to Bootstrap OM. Error Code: RATIS_BOOTSTRAP_ERROR");
                 if (!force) await PreCheckAsync(svc, nodeId, address, stop.Token);
+                server.Start();
                 await JoinAsync(nodeId, metadataDir, stop.Token);
             }
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -91,7 +93,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
             r.Running[nodeId] = new RunningNode { Pid = pid, StartTicks = Liveness.StartTicks(pid), ConfPath = config.Path ?? "", MetadataDir = metadataDir, Host = host };
             if (formRing && r.GroupId is null && nodes.Contains(nodeId))
             {
-                r.GroupId = "group-" + Math.Abs(svc.GetHashCode(StringComparison.Ordinal)).ToString("X8", System.Globalization.CultureInfo.InvariantCulture);
+                r.GroupId = Ring.GroupIdFor(svc);
                 r.Voters = [.. nodes];
             }
             // A voter that restarts catches up from the leader's log.
@@ -150,6 +152,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
             var alive = r.Voters.Count(r.Running.ContainsKey);
             if (!Election.HasMajority(alive, r.Voters.Count)) return "LEADER_NOT_READY";
             r.PendingJoiners.Remove(nodeId);
+            r.Removed.Remove(nodeId);
             if (!r.Voters.Contains(nodeId)) r.Voters.Add(nodeId);
             OmData.WriteKeys(metadataDir, OmData.ReadKeys(r.Running[r.Leader].MetadataDir));
             return null;

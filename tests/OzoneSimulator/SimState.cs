@@ -20,10 +20,19 @@ public sealed class Ring
     public string? GroupId { get; set; }
     public List<string> Voters { get; set; } = [];
     public List<string> PendingJoiners { get; set; } = [];
+    /// <summary>Nodes decommissioned from this ring and not added again.</summary>
+    public List<string> Removed { get; set; } = [];
     public string? Leader { get; set; }
     public long Term { get; set; }
     public int LeaderChanges { get; set; }
     public Dictionary<string, RunningNode> Running { get; set; } = [];
+
+    /// <summary>
+    /// Ozone names the Ratis group after the service id (`UUID.nameUUIDFromBytes(serviceId)`,
+    /// OzoneManagerRatisServer); Ratis prints a group id as "group-" and the UUID's last 12 hex digits.
+    /// </summary>
+    public static string GroupIdFor(string serviceId) =>
+        "group-" + Convert.ToHexString(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(serviceId)))[20..];
 }
 
 /// <summary>Fault switches the tests and the twin flip in faults.json.</summary>

@@ -26,6 +26,12 @@ public sealed class RatisJmxParseTests
     [InlineData("{\"beans\":[{\"name\":\"java.lang:type=Memory\"}]}", "no Ratis server bean")]
     [InlineData("{\"beans\":[{\"Role\":\"LEADER\"}]}", "no Ratis server bean")]
     [InlineData("{\"beans\":[{\"Role\":5,\"Id\":\"a\",\"GroupId\":\"g\"}]}", "no Ratis server bean")]
+    [InlineData("{\"beans\":[{\"Role\":\"LEADER\",\"Id\":\"ozone-om-1\",\"GroupId\":\"g\",\"CurrentTerm\":3.5}]}", "CurrentTerm is not a whole number")]
+    [InlineData("{\"beans\":[{\"Role\":\"LEADER\",\"Id\":\"ozone-om-1\",\"GroupId\":\"g\",\"CurrentTerm\":1e30}]}", "CurrentTerm is not a whole number")]
+    [InlineData("{\"beans\":[{\"Role\":\"LEADER\",\"Id\":\"ozone-om-1\",\"GroupId\":\"g\",\"CurrentTerm\":\"7\"}]}", "CurrentTerm is not a whole number")]
+    [InlineData("{\"beans\":[{\"Role\":\"LEADER\",\"Id\":\"\\u001b[31mozone-om-1\",\"GroupId\":\"g\"}]}", "not a valid name (\\u001b[31mozone-om-1")]
+    [InlineData("{\"beans\":[{\"Role\":\"LEADER\",\"Id\":\"ozone-om-1\",\"LeaderId\":\"evil one\",\"GroupId\":\"g\"}]}", "not a valid name")]
+    [InlineData("{\"beans\":[{\"Role\":\"LEADER\",\"Id\":\"ozone-om-7\",\"GroupId\":\"g\"}]}", "says it is ozone-om-7")]
     public void Garbage_from_the_JMX_servlet_is_a_problem_not_a_state(string body, string problem)
     {
         var probe = RatisJmxClient.Parse("ozone-om-1", body);
