@@ -48,6 +48,26 @@ public static class Helm
         return RunAsync(Path.Combine(ToolsDir, helm), args);
     }
 
+    /// <summary>
+    /// `helm install --dry-run`, whose output ends with the rendered NOTES.txt. With a kubeconfig,
+    /// "client" keeps lookup empty though the API server is reachable (as Argo CD renders), and
+    /// "server" lets lookup read it.
+    /// </summary>
+    public static Task<Result> InstallDryRunAsync(string helm, string dryRun, string kubeconfig, IDictionary<string, string>? set = null, string release = "ozone", string ns = "default")
+    {
+        var args = new List<string> { "install", release, ChartDir, "--namespace", ns, "--kubeconfig", kubeconfig, $"--dry-run={dryRun}" };
+        foreach (var (k, v) in set ?? new Dictionary<string, string>()) { args.Add("--set"); args.Add($"{k}={v}"); }
+        args.Add("--disable-openapi-validation"); // the fake API server serves no OpenAPI document
+        return RunAsync(Path.Combine(ToolsDir, helm), args);
+    }
+
+    /// <summary>The NOTES section of `helm install --dry-run` output, or "" when there is none.</summary>
+    public static string Notes(Result result)
+    {
+        var at = result.Stdout.IndexOf("\nNOTES:\n", StringComparison.Ordinal);
+        return at < 0 ? "" : result.Stdout[(at + "\nNOTES:\n".Length)..];
+    }
+
     public static async Task<Result> RunAsync(string exe, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

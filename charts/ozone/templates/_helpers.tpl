@@ -72,10 +72,25 @@ app.kubernetes.io/component: {{ .component }}
 {{- join "," $hosts -}}
 {{- end -}}
 
-{{/* ozone.om.previousReplicas: the live OM StatefulSet's size from lookup, or "" when lookup is empty (helm template, Argo CD). */}}
-{{- define "ozone.om.previousReplicas" -}}
-{{- $sts := lookup "apps/v1" "StatefulSet" .Release.Namespace (include "ozone.om.name" .) -}}
+{{/* ozone.liveReplicas: the size of the live StatefulSet .name from lookup, or "" when it does not exist or lookup is empty (helm template, Argo CD); pass (dict "ctx" $ "name" "..."). */}}
+{{- define "ozone.liveReplicas" -}}
+{{- $sts := lookup "apps/v1" "StatefulSet" .ctx.Release.Namespace .name -}}
 {{- if $sts -}}{{ dig "spec" "replicas" 1 $sts }}{{- end -}}
+{{- end -}}
+
+{{/* ozone.om.previousReplicas: the live OM StatefulSet's size, or "" (see ozone.liveReplicas). */}}
+{{- define "ozone.om.previousReplicas" -}}
+{{- include "ozone.liveReplicas" (dict "ctx" . "name" (include "ozone.om.name" .)) -}}
+{{- end -}}
+
+{{/* ozone.datanode.delta: {"previous": N|null, "stopping": [...]} from the live datanode StatefulSet; stopping lists the pods a smaller size stops, highest ordinal first. */}}
+{{- define "ozone.datanode.delta" -}}
+{{- $prev := include "ozone.liveReplicas" (dict "ctx" . "name" (include "ozone.datanode.name" .)) -}}
+{{- $stopping := list -}}
+{{- if $prev -}}
+{{- range $i := untilStep (sub (int $prev) 1 | int) (sub (int .Values.datanode.replicas) 1 | int) -1 -}}{{- $stopping = append $stopping (printf "%s-%d" (include "ozone.datanode.name" $) $i) -}}{{- end -}}
+{{- end -}}
+{{- toJson (dict "previous" (ternary (int $prev) nil (ne $prev "")) "stopping" $stopping) -}}
 {{- end -}}
 
 {{/* ozone.om.pendingWipes: nodes the tool-owned ring ConfigMap records as decommissioned but not wiped, as a JSON list. */}}
@@ -251,8 +266,14 @@ imagePullSecrets:
 {{- if not (has (int .Values.scm.replicas) (list 1 3)) -}}
 {{- $errors = append $errors (printf "scm.replicas is %d; use 1, or 3 for SCM HA." (int .Values.scm.replicas)) -}}
 {{- end -}}
-{{- if lt (int .Values.datanode.replicas) 1 -}}
-{{- $errors = append $errors "datanode.replicas must be at least 1." -}}
+{{- $datanodes := int .Values.datanode.replicas -}}
+{{- if lt $datanodes 3 -}}
+{{- $errors = append $errors (printf "datanode.replicas is %d; Ozone keeps three replicas of each container (RATIS/THREE), so at least 3 datanodes are needed. Set datanode.replicas to 3 or more." $datanodes) -}}
+{{- end -}}
+{{- /* Stopping a datanode before SCM has moved its replicas away leaves them under-replicated; two at once can lose the last copies. */ -}}
+{{- $dn := include "ozone.datanode.delta" . | fromJson -}}
+{{- if and $dn.stopping (not .Values.datanode.allowScaleDown) -}}
+{{- $errors = append $errors (printf "datanode.replicas goes from %d to %d, which stops %d datanode(s) at once (%s): their container replicas become under-replicated, SCM re-replicates only after it declares them dead 10 minutes later, and stopping two or more can lose data; first decommission them with `ozone admin datanode decommission <ip>` and wait until `ozone admin datanode list` shows them DECOMMISSIONED, then run this one upgrade with datanode.allowScaleDown=true (\"I have decommissioned these datanodes\")." (int $dn.previous) $datanodes (len $dn.stopping) (join ", " $dn.stopping)) -}}
 {{- end -}}
 {{- if not (hasPrefix "/" .Values.om.persistence.path) -}}
 {{- $errors = append $errors (printf "om.persistence.path '%s' must be an absolute path, e.g. /data." .Values.om.persistence.path) -}}
