@@ -93,15 +93,10 @@ public sealed class ScaleIn(LifecycleContext ctx)
     /// </summary>
     private async Task RemoveAsync(OmNode node, RingView view, int? sts, CancellationToken cancellationToken)
     {
-        var voters = view.Voters.Count;
-        var aliveNow = view.AliveVoters.Count;
-        var aliveAfterStop = aliveNow - (view.IsAlive(node.Id) ? 1 : 0);
-        if (!RingView.IsMajority(aliveNow, voters))
-            throw LifecycleException.Refused($"Only {aliveNow} of {voters} voters run, which is no majority: removing {node.Id} could not be committed. Start the stopped OMs ({string.Join(", ", view.Voters.Where(v => !view.IsAlive(v)))}) first.");
-        var stopFirst = RingView.IsMajority(aliveAfterStop, voters);
-        var decision = stopFirst
-            ? $"removing {node.Id}: {aliveAfterStop} of {voters} voters stay alive after it stops, a majority, so it stops first"
-            : $"removing {node.Id}: stopping it first would leave {aliveAfterStop} of {voters}, no majority, so it is removed while it runs";
+        var plan = RemovalDecision.Decide(view.Voters, view.AliveVoters, node.Id);
+        if (plan.Action == RemovalAction.Refuse) throw LifecycleException.Refused(char.ToUpperInvariant(plan.Reason[0]) + plan.Reason[1..]);
+        var stopFirst = plan.Action == RemovalAction.StopFirst;
+        var decision = plan.Reason;
         ctx.Log.Info("scale-in.decide", decision, ("node", node.Id), ("voters", view.Voters), ("alive", view.AliveVoters));
         await ctx.Kube.RecordEventAsync("OMDecommissioning", decision, warning: false, cancellationToken);
 

@@ -316,6 +316,33 @@ public sealed class SimulatorBehaviourTests : IDisposable
         bean["LeaderId"].Should().BeNull();
     }
 
+    // Ratis joint consensus (RaftConfigurationImpl#hasMajority): {0,1,2} with 1 down cannot drop 2,
+    // because {0,1} has one of two alive; the ring waits in the joint configuration until 1 is back.
+    // The leader's own leadership check needs both majorities too (LeaderStateImpl#checkLeadership), so it
+    // steps down and no election can win meanwhile: the harsher reading of the source.
+    [Fact]
+    public async Task A_removal_without_a_live_majority_of_the_new_configuration_waits_in_the_joint_configuration()
+    {
+        await cluster.FormRingAsync(3);
+        System.Diagnostics.Process.GetProcessById(cluster.State.Read().Running["om1"].Pid).Kill();
+        await cluster.UntilAsync(r => !r.Running.ContainsKey("om1"), "om1 stopped");
+        cluster.Configure(0, [0, 1], [2]);
+
+        var stuck = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om2", "-hostname", cluster.Host(2), "--force");
+        var another = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om1", "-hostname", cluster.Host(1), "--force");
+        var during = cluster.State.Read();
+        cluster.Configure(1, [0, 1, 2]);
+        cluster.Start(1);
+        await cluster.UntilAsync(r => r.PendingRemoval is null, "the joint configuration committed");
+
+        stuck.Code.Should().Be(255);
+        another.Code.Should().Be(255);
+        during.Leader.Should().BeNull();
+        during.Voters.Should().Contain("om2");
+        during.PendingRemoval.Should().Be("om2");
+        cluster.State.Read().Voters.Should().BeEquivalentTo("om0", "om1");
+    }
+
     // Fault switches: forced exit codes and garbage JMX
     [Fact]
     public async Task Forced_exit_codes_and_garbage_jmx_are_served_as_configured()

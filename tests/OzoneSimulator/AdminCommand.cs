@@ -87,8 +87,16 @@ public sealed class AdminCommand(SimState state)
             if (r.Leader is null) return "No OM leader: the ring has lost its majority, so the configuration cannot change.";
             if (r.Leader == nodeId || !r.Voters.Contains(nodeId)) return "OM node not present in the OM peer list.";
             if (r.Voters.Count < 2) return "Cannot remove the last OM of the ring.";
+            if (r.PendingRemoval is { } pending)
+                return $"ReconfigurationInProgressException: the removal of {pending} has not been committed yet.";
             var alive = r.Voters.Count(r.Running.ContainsKey);
             if (!Election.HasMajority(alive, r.Voters.Count)) return "The ring has no majority to commit the change.";
+            if (!Election.HasJointMajority(r, nodeId))
+            {
+                // Ratis enters the joint configuration and waits there; the client's request times out.
+                r.PendingRemoval = nodeId;
+                return "ReconfigurationTimeoutException: the new configuration has no live majority to commit the change.";
+            }
             r.Voters.Remove(nodeId);
             if (!r.Removed.Contains(nodeId)) r.Removed.Add(nodeId);
             return null;

@@ -14,7 +14,16 @@ public static class Election
             if (!Liveness.IsAlive(node.Pid, node.StartTicks)) ring.Running.Remove(id);
         }
         var alive = ring.Voters.Where(ring.Running.ContainsKey).ToList();
-        if (!HasMajority(alive.Count, ring.Voters.Count))
+        if (ring.PendingRemoval is { } leaving && ring.Leader is not null && HasJointMajority(ring, leaving))
+        {
+            // The joint configuration commits as soon as both majorities are back.
+            ring.Voters.Remove(leaving);
+            if (!ring.Removed.Contains(leaving)) ring.Removed.Add(leaving);
+            ring.PendingRemoval = null;
+            alive.Remove(leaving);
+        }
+        // In the joint configuration an election needs a majority of the old and of the new one.
+        if (!HasMajority(alive.Count, ring.Voters.Count) || ring.PendingRemoval is { } pending && !HasJointMajority(ring, pending))
         {
             if (ring.Leader is not null) ring.Term++;
             ring.Leader = null;
@@ -28,6 +37,17 @@ public static class Election
 
     /// <summary>Ratis commits an entry, including a configuration change, only with a majority of the current voters.</summary>
     public static bool HasMajority(int alive, int voters) => voters > 0 && alive * 2 > voters;
+
+    /// <summary>
+    /// Joint consensus (ratis-server RaftConfigurationImpl#hasMajority): removing <paramref name="leaving"/>
+    /// commits only with a live majority of the current voters AND of the voters without it.
+    /// </summary>
+    public static bool HasJointMajority(Ring ring, string leaving)
+    {
+        var staying = ring.Voters.Where(v => v != leaving).ToList();
+        return HasMajority(ring.Voters.Count(ring.Running.ContainsKey), ring.Voters.Count)
+            && HasMajority(staying.Count(ring.Running.ContainsKey), staying.Count);
+    }
 
     public static int Ordinal(string nodeId)
     {

@@ -22,6 +22,8 @@ public sealed class Ring
     public List<string> PendingJoiners { get; set; } = [];
     /// <summary>Nodes decommissioned from this ring and not added again.</summary>
     public List<string> Removed { get; set; } = [];
+    /// <summary>A removal the leader began but could not commit: the ring sits in the joint configuration.</summary>
+    public string? PendingRemoval { get; set; }
     public string? Leader { get; set; }
     public long Term { get; set; }
     public int LeaderChanges { get; set; }

@@ -66,6 +66,24 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Ring().Voters.Should().HaveCount(7, "no configuration change can be committed without a majority");
     }
 
+    // Joint consensus: {0,1,2} with 1 down cannot drop 2 ({0,1} would have one of two alive).
+    [Fact]
+    public async Task Scale_in_refuses_a_removal_the_new_configuration_could_not_commit_and_changes_nothing()
+    {
+        await InstallAsync(3);
+        await ring.StopPodAsync(1, hard: true);
+        await ring.WaitUntilAsync(r => !r.Running.ContainsKey("ozone-om-1") && r.Leader is not null, "ozone-om-1 down, a leader among the others");
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(2, 3)), "scale-in", "--replicas", "2");
+
+        result.ExitCode.Should().Be(1, result.Stderr);
+        result.Stderr.Should().Contain("no majority of the new configuration").And.Contain("ozone-om-1");
+        ring.Ring().Voters.Should().HaveCount(3);
+        ring.Ring().PendingRemoval.Should().BeNull("nothing was asked of Ozone");
+        ring.Ring().Leader.Should().NotBeNull();
+        ring.Ring().Running.Should().ContainKey("ozone-om-2", "a refused removal stops no pod");
+    }
+
     [Fact]
     public async Task Scale_in_moves_leadership_off_a_leaving_leader_first()
     {
