@@ -152,6 +152,7 @@ timeouts:
 {{- define "ozone.commonEnv" -}}
 - name: OZONE_CONF_DIR
   value: {{ .Values.configuration.dir | quote }}
+{{ include "ozone.pod.launcherEnv" . }}
 - name: OZONE-SITE.XML_ozone.scm.names
   value: {{ include "ozone.scm.hosts" . | quote }}
 - name: OZONE-SITE.XML_ozone.scm.client.address
