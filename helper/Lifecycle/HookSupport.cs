@@ -27,6 +27,22 @@ public static class HookSupport
         && statefulSetReplicas is null or 0;
 
     /// <summary>
+    /// The OMs at or above <paramref name="desired"/> that any source knows of: the voters the live
+    /// ring shows, the voters the ring record last saw (not those it records as decommissioned), any
+    /// OM that answers, and the StatefulSet's pods. Without a leader the ring's own configuration
+    /// cannot be read, so "nothing leaves" needs all of them to agree.
+    /// </summary>
+    public static IReadOnlyList<string> KnownAtOrAbove(LifecycleContext ctx, RingView view, RingRecord? record, int? statefulSetReplicas, int desired)
+    {
+        var recorded = (record?.ActualVoters ?? []).Except(record?.Decommissioned ?? []);
+        var answering = view.Probes.Values.Where(p => p.Reachable).Select(p => p.NodeId);
+        var pods = Enumerable.Range(0, statefulSetReplicas ?? 0).Select(o => ctx.Doc.NodeAt(o).Id);
+        return view.Voters.Concat(recorded).Concat(answering).Concat(pods)
+            .Where(id => ctx.Doc.OrdinalOf(id) is { } o && o >= desired).Distinct()
+            .OrderBy(id => ctx.Doc.OrdinalOf(id)).ToList();
+    }
+
+    /// <summary>
     /// Gives the Ozone CLI of a hook Job a client config that knows the live ring and the removed
     /// nodes. Inside an OM pod, start owns ozone-site.xml, so it is left as it is.
     /// </summary>

@@ -42,6 +42,17 @@ public sealed class LeaderMover(LifecycleContext ctx)
                 Say("No OM ring exists yet (first install): nothing to transfer.");
                 return (int)ExitCode.Done;
             }
+            if (ifNodesLeave && to is null)
+            {
+                // The hook form moves leadership only off leaving nodes; with none leaving, a missing leader is not its problem.
+                var leaving = HookSupport.KnownAtOrAbove(ctx, view, record, sts, desired);
+                if (leaving.Count == 0)
+                {
+                    Say($"The ring has no leader now ({Describe(view)}), but nothing leaves: no OM at or above ordinal {desired} is known, so there is nothing to do.");
+                    return (int)ExitCode.Done;
+                }
+                throw LifecycleException.Deadline($"No OM answers as leader ({Describe(view)}) and {string.Join(", ", leaving)} would leave. Leadership cannot be moved off leaving nodes without a leader; check 'om-lifecycle status' and run this again once the ring has one.");
+            }
             throw LifecycleException.Deadline($"No OM answers as leader ({Describe(view)}). Leadership cannot be moved without a leader; check 'om-lifecycle status' and run this again once the ring has one.");
         }
 

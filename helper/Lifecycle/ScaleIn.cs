@@ -32,7 +32,14 @@ public sealed class ScaleIn(LifecycleContext ctx)
                     Say("No OM ring exists yet (first install): nothing to scale in.");
                     return (int)ExitCode.Done;
                 }
-                throw LifecycleException.Deadline($"No OM leader answers, so no node can be removed safely (voters the record last saw: {string.Join(", ", record?.ActualVoters ?? [])}). Start the staying OMs and run scale-in again.");
+                var mayLeave = HookSupport.KnownAtOrAbove(ctx, view, record, sts, desired);
+                if (mayLeave.Count == 0)
+                {
+                    // Same size or growth: nothing to remove, so a ring without a leader (yet) is no reason to block the upgrade.
+                    Say($"The ring has no leader now, but nothing leaves: no OM at or above ordinal {desired} is known (voters the record last saw: {string.Join(", ", record?.ActualVoters ?? [])}), so there is nothing to do.");
+                    return (int)ExitCode.Done;
+                }
+                throw LifecycleException.Deadline($"No OM leader answers, so no node can be removed safely ({string.Join(", ", mayLeave)} would leave; voters the record last saw: {string.Join(", ", record?.ActualVoters ?? [])}). Start the staying OMs and run scale-in again.");
             }
 
             var leaving = view.Voters.Where(v => ctx.Doc.OrdinalOf(v) is { } o && o >= desired)

@@ -7,7 +7,8 @@ namespace ClusterTwin;
 /// <summary>
 /// Runs a rendered container as a local process, the way the kubelet and the image's entrypoint
 /// would: volumes become per-pod (or per-claim) directories and every path in env and files is
-/// mapped to them; the OZONE-SITE.XML_ variables become ozone-site.xml at each start (envtoconf);
+/// mapped to them; the image's ENV applies unless the pod's env overrides it, and the simulator
+/// learns which of those directories the container can write; the OZONE-SITE.XML_ variables become ozone-site.xml at each start (envtoconf);
 /// `/opt/om-lifecycle/om-lifecycle` is the published binary and `ozone` is the simulator.
 /// </summary>
 public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string simulatorDir)
@@ -106,6 +107,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             ["OM_LIFECYCLE_KUBECONFIG"] = cluster.Kubeconfig,
             ["DOTNET_gcServer"] = "0",
         };
+        foreach (var (name, value) in ContainerImage.Environment) env[name] = MapText(pod, value);
         foreach (var e in container.Env ?? [])
         {
             var value = e.Value ?? e.ValueFrom?.FieldRef?.FieldPath switch
@@ -117,13 +119,15 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             };
             env[e.Name] = MapText(pod, value);
         }
+        env[OzoneSimulator.Launcher.WritableDirsVariable] = string.Join(';', ContainerImage.WritableDirs(pod, container));
         return env;
     }
 
     /// <summary>The image entrypoint's envtoconf: ozone-site.xml from OZONE-SITE.XML_ variables, rewritten at every start.</summary>
     private void WriteOzoneSite(PodSandbox pod, V1Container container, Dictionary<string, string> env)
     {
-        if (!env.TryGetValue("OZONE_CONF_DIR", out var conf)) return;
+        // Only where the pod sets the conf dir: the image's default would be a path of this machine in pods without that mount.
+        if (!(container.Env ?? []).Any(e => e.Name == "OZONE_CONF_DIR") || !env.TryGetValue("OZONE_CONF_DIR", out var conf)) return;
         Directory.CreateDirectory(conf);
         var props = env.Where(kv => kv.Key.StartsWith("OZONE-SITE.XML_", StringComparison.Ordinal))
             .Select(kv => $"<property><name>{SecurityElement.Escape(kv.Key["OZONE-SITE.XML_".Length..])}</name><value>{SecurityElement.Escape(kv.Value)}</value></property>");

@@ -60,6 +60,9 @@ public sealed class SimCluster : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["OZONE_SIM_STATE"] = StateDir;
         info.Environment["OZONE_CONF_DIR"] = ConfDir(confOf);
+        // The launcher refuses to start a daemon without writable log and pid dirs (ozone-functions.sh).
+        info.Environment["OZONE_LOG_DIR"] = Path.Combine(Root, $"om{confOf}", "logs");
+        info.Environment["OZONE_PID_DIR"] = Path.Combine(Root, $"om{confOf}", "run");
         info.Environment["OZONE_SIM_TIME_SCALE"] = "0.01";
         return info;
     }

@@ -9,6 +9,7 @@ SimState? state = null;
 try
 {
     state = SimState.FromEnvironment();
+    if (args.Length > 0) Launcher.VerifyDaemonDirs(args[0]);
     // A long-running `ozone om` is logged when it starts too, so that callers can count it while it runs.
     if (args is ["om", ..] && !args.Contains("--init"))
         state.AppendCall(JsonSerializer.Serialize(new { args, node = Environment.GetEnvironmentVariable("POD_NAME"), started = true, at = DateTimeOffset.UtcNow }));
@@ -18,6 +19,8 @@ try
         ["admin", .. var rest] => await new AdminCommand(state).RunAsync(rest),
         ["sh", .. var rest] => new KeyCommand(state).Run(rest),
         ["version"] => Version(),
+        // Past the launcher's checks, the daemons other than om are not simulated.
+        [var daemon, ..] when Launcher.Daemons.Contains(daemon) => throw new SimExit(2, $"ozone {daemon}: not simulated (only om is); the launcher's checks passed"),
         _ => throw new SimExit(2, "Usage: ozone [om|admin|sh|version] …"),
     };
 }

@@ -163,10 +163,14 @@ timeouts:
   decommission: {{ int .Values.om.lifecycle.decommissionTimeout }}
 {{- end -}}
 
+{{/* ozone.metadataDir: ozone.metadata.dirs of every component. */}}
+{{- define "ozone.metadataDir" -}}/data/metadata{{- end -}}
+
 {{/* ozone.commonEnv: static Ozone settings every component shares (never the OM membership). */}}
 {{- define "ozone.commonEnv" -}}
 - name: OZONE_CONF_DIR
   value: {{ .Values.configuration.dir | quote }}
+{{ include "ozone.pod.launcherEnv" . }}
 - name: OZONE-SITE.XML_ozone.scm.names
   value: {{ include "ozone.scm.hosts" . | quote }}
 - name: OZONE-SITE.XML_ozone.scm.client.address
@@ -174,7 +178,7 @@ timeouts:
 - name: OZONE-SITE.XML_ozone.scm.datanode.id.dir
   value: "/data"
 - name: OZONE-SITE.XML_ozone.metadata.dirs
-  value: "/data/metadata"
+  value: {{ include "ozone.metadataDir" . | quote }}
 - name: OZONE-SITE.XML_hdds.datanode.dir
   value: "/data/storage"
 - name: OZONE-SITE.XML_ozone.network.flexible.fqdn.resolution.enabled
@@ -189,7 +193,7 @@ timeouts:
   value: {{ printf "%s-%d.%s.%s.svc.%s" (include "ozone.scm.name" $) $i (include "ozone.scm.headless" $) $.Release.Namespace $.Values.clusterDomain | quote }}
 {{- end }}
 - name: OZONE-SITE.XML_ozone.scm.primordial.node.id
-  value: {{ printf "%s-0" (include "ozone.scm.name" .) | quote }}
+  value: {{ include "ozone.scm.primordialNode" . | quote }}
 {{- end }}
 {{- with .Values.env }}
 {{ tpl (toYaml .) $ }}

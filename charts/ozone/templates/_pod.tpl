@@ -1,4 +1,22 @@
-{{/* ozone.pod.volumeMounts: mounts every Ozone container has: writable conf dir, config files, /tmp and logs (the root filesystem is read-only). */}}
+{{/* ozone.pod.logDir: $OZONE_LOG_DIR of every Ozone container, the image's own (apache/ozone-docker-runner sets it); an emptyDir is mounted there. */}}
+{{- define "ozone.pod.logDir" -}}/var/log/hadoop{{- end -}}
+
+{{/* ozone.pod.pidDir: $OZONE_PID_DIR of every Ozone container, the launcher's default, on the /tmp emptyDir. */}}
+{{- define "ozone.pod.pidDir" -}}/tmp{{- end -}}
+
+{{/*
+ozone.pod.launcherEnv: the dirs the `ozone` launcher checks before any daemon or --init starts
+(ozone-functions.sh exits 1 with "Unable to write in <dir>" when one is not writable), set
+explicitly on writable mounts because the root filesystem is read-only.
+*/}}
+{{- define "ozone.pod.launcherEnv" -}}
+- name: OZONE_LOG_DIR
+  value: {{ include "ozone.pod.logDir" . | quote }}
+- name: OZONE_PID_DIR
+  value: {{ include "ozone.pod.pidDir" . | quote }}
+{{- end -}}
+
+{{/* ozone.pod.volumeMounts: mounts every Ozone container has: writable conf dir, config files, /tmp (pid dir) and the log dir (the root filesystem is read-only). */}}
 {{- define "ozone.pod.volumeMounts" -}}
 - name: conf
   mountPath: {{ .Values.configuration.dir }}
@@ -8,9 +26,9 @@
   subPath: {{ $name }}
 {{- end }}
 - name: tmp
-  mountPath: /tmp
+  mountPath: {{ include "ozone.pod.pidDir" . }}
 - name: logs
-  mountPath: /opt/hadoop/logs
+  mountPath: {{ include "ozone.pod.logDir" . }}
 {{- end -}}
 
 {{/* ozone.pod.volumes: the volumes behind ozone.pod.volumeMounts. */}}

@@ -136,6 +136,35 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Hooks_pass_without_a_leader_when_nothing_leaves_and_refuse_when_a_node_would_leave()
+    {
+        await InstallAsync(3);
+        await ring.StopPodAsync(2);
+        await ring.StopPodAsync(1);
+        ring.Ring().Leader.Should().BeNull("one of three voters cannot elect a leader");
+
+        foreach (var (replicas, why) in new[] { (3, "same size"), (5, "growth") })
+        {
+            var transfer = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(replicas, 3)), "transfer-leader", "--replicas", replicas.ToString(), "--if-nodes-leave");
+            var scaleIn = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(replicas, 3)), "scale-in", "--replicas", replicas.ToString());
+
+            transfer.ExitCode.Should().Be(0, $"{why}: {transfer.Stderr}");
+            transfer.Stdout.Should().Contain("no leader").And.Contain("nothing leaves");
+            scaleIn.ExitCode.Should().Be(0, $"{why}: {scaleIn.Stderr}");
+            scaleIn.Stdout.Should().Contain("no leader").And.Contain("nothing leaves");
+        }
+
+        var shrinkTransfer = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(2, 3)), "transfer-leader", "--replicas", "2", "--if-nodes-leave");
+        var shrinkScaleIn = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(2, 3)), "scale-in", "--replicas", "2");
+
+        shrinkTransfer.ExitCode.Should().NotBe(0, "ozone-om-2 would leave and nobody can move leadership without a leader");
+        shrinkTransfer.Stderr.Should().Contain("ozone-om-2");
+        shrinkScaleIn.ExitCode.Should().NotBe(0);
+        shrinkScaleIn.Stderr.Should().Contain("No OM leader answers").And.Contain("ozone-om-2");
+        ring.Ring().Voters.Should().Equal(["ozone-om-0", "ozone-om-1", "ozone-om-2"], "nothing was changed");
+    }
+
+    [Fact]
     public async Task Hooks_on_a_first_install_with_no_ring_are_a_clean_no_op()
     {
         ring.AttachKubernetes(0);

@@ -87,6 +87,9 @@ public sealed class SimulatedRing : IAsyncDisposable
         ["POD_NAME"] = $"ozone-om-{ordinal}",
         ["OM_LIFECYCLE_MEMBERSHIP"] = Path.Combine(NodeDir(ordinal), "membership.yaml"),
         ["OZONE_CONF_DIR"] = Path.Combine(NodeDir(ordinal), "conf"),
+        // The launcher refuses to start a daemon without writable log and pid dirs (ozone-functions.sh).
+        ["OZONE_LOG_DIR"] = Path.Combine(NodeDir(ordinal), "logs"),
+        ["OZONE_PID_DIR"] = Path.Combine(NodeDir(ordinal), "run"),
         ["OM_LIFECYCLE_RUN_DIR"] = Path.Combine(NodeDir(ordinal), "run"),
         ["OZONE_BIN"] = SimulatorPath,
         ["OZONE_SIM_STATE"] = StateDir,

@@ -24,6 +24,7 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
   env:
     - name: OZONE_CONF_DIR
       value: {{ .ctx.Values.configuration.dir | quote }}
+    {{- include "ozone.pod.launcherEnv" .ctx | nindent 4 }}
     {{- include "ozone.pod.downwardEnv" .ctx | nindent 4 }}
   securityContext:
     {{- include "ozone.containerSecurityContext" (dict "ctx" .ctx "own" dict) | nindent 4 }}
