@@ -13,7 +13,7 @@ namespace ClusterTwin;
 /// SIGTERM, PVCs kept and reused, restart of exited containers, and a rolling update in reverse
 /// ordinal order when the pod template changes.
 /// </summary>
-public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile) : IAsyncDisposable
+public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile, int subnet = 77) : IAsyncDisposable
 {
     private readonly Dictionary<int, RunningPod> pods = [];
     private readonly Lock gate = new();
@@ -31,7 +31,8 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     /// <summary>Every container start of each pod: the first start and each restart.</summary>
     public Dictionary<string, int> Starts { get; } = [];
 
-    public string IpOf(int ordinal) => $"127.77.{ordinal}.1";
+    /// <summary>Pod IPs are 127.&lt;subnet&gt;.&lt;ordinal&gt;.1, so twins on different subnets can run side by side.</summary>
+    public string IpOf(int ordinal) => $"127.{subnet}.{ordinal}.1";
 
     public string PodName(int ordinal) => $"{name}-{ordinal}";
 

@@ -24,7 +24,7 @@ public sealed class Twin : IAsyncDisposable
     private readonly List<string> keys = [];
     private readonly string omName;
 
-    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work)
+    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work, int subnet = 77)
     {
         this.scenario = scenario;
         this.hostsFile = hostsFile;
@@ -34,7 +34,7 @@ public sealed class Twin : IAsyncDisposable
         helm = new HelmRelease(helmPath, Path.Combine(repoRoot, "charts", "ozone"), scenario.Release, scenario.Namespace, cluster.Kubeconfig, work);
         runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
         omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
-        oms = new OmStatefulSet(cluster, runtime, omName, hostsFile);
+        oms = new OmStatefulSet(cluster, runtime, omName, hostsFile, subnet);
         // DNS follows the API: a pod or a stand-in EndpointSlice appearing or going changes what resolves.
         cluster.Api.Store.Changed += (resource, _, _, _) =>
         {
