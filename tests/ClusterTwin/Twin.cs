@@ -125,6 +125,7 @@ public sealed class Twin : IAsyncDisposable
         Check(failures, "decommissioned", e.Decommissioned, decommissioned);
         Check(failures, "wiped", e.Wiped, wiped);
         if (e.MaxOmRestarts is { } maxRestarts && restarts > maxRestarts) failures.Add($"OM restarts: {restarts} > {maxRestarts}");
+        if (e.OmRestarts is { } exactRestarts && restarts != exactRestarts) failures.Add($"OM restarts: expected {exactRestarts}, got {restarts}");
         if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes: {leaderChanges} > {maxChanges}");
         // Invariants, after every step.
         if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
