@@ -89,6 +89,59 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_status_gets_a_new_update_revision_for_a_new_template_and_the_current_revision_catches_up_only_after_the_rollout()
+    {
+        var gate = Path.Combine(work, "ready-gate");
+        File.WriteAllText(gate, "");
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a", readinessFile: gate);
+        await Until(() => Status()?["readyReplicas"]?.GetValue<int>() == 3 && Twin.RolledOut(Sts()), "three ready pods");
+        var first = Status()!["updateRevision"]!.GetValue<string>();
+        Sts()["metadata"]!["generation"]!.GetValue<long>().Should().Be(1);
+        Status()!["currentRevision"]!.GetValue<string>().Should().Be(first);
+
+        // Not ready pods hold the rollout after its first replacement (the highest ordinal).
+        File.Delete(gate);
+        await Until(() => Status()?["readyReplicas"]?.GetValue<int>() == 0, "no ready pod");
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "b", readinessFile: gate);
+        Sts()["metadata"]!["generation"]!.GetValue<long>().Should().Be(2);
+        await Until(() => Status()?["observedGeneration"]?.GetValue<long>() == 2 && Status()?["updatedReplicas"]?.GetValue<int>() == 1, "the new generation observed");
+        await controller.SyncedAsync(CancellationToken.None);
+        await controller.SyncedAsync(CancellationToken.None);
+
+        var rolling = Status()!;
+        rolling["updateRevision"]!.GetValue<string>().Should().NotBe(first);
+        rolling["currentRevision"]!.GetValue<string>().Should().Be(first, "pods 0 and 1 still run the old template");
+        rolling["updatedReplicas"]!.GetValue<int>().Should().Be(1);
+        rolling["currentReplicas"]!.GetValue<int>().Should().Be(2);
+        controller.Pods.Keys.Should().BeEquivalentTo([0, 1, 2]);
+        Twin.RolledOut(Sts()).Should().BeFalse();
+
+        File.WriteAllText(gate, "");
+        await Until(() => Twin.RolledOut(Sts()), "the rollout to finish");
+        var done = Status()!;
+        done["currentRevision"]!.GetValue<string>().Should().Be(done["updateRevision"]!.GetValue<string>());
+        done["updatedReplicas"]!.GetValue<int>().Should().Be(3);
+        done["observedGeneration"]!.GetValue<long>().Should().Be(2);
+        controller.Starts.Values.Sum().Should().Be(6, "three first starts and one restart per pod");
+    }
+
+    [Fact]
+    public async Task A_pod_template_left_alone_keeps_the_revision_and_a_scale_up_is_rolled_out_when_the_new_pod_is_ready()
+    {
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a");
+        await Until(() => Twin.RolledOut(Sts()), "one ready pod");
+        var revision = Status()!["updateRevision"]!.GetValue<string>();
+
+        PutStatefulSet(replicas: 2, policy: "Parallel", marker: "a");
+        Twin.RolledOut(Sts()).Should().BeFalse("the controller has not observed generation 2 yet");
+        await Until(() => Twin.RolledOut(Sts()), "two ready pods");
+
+        Status()!["updateRevision"]!.GetValue<string>().Should().Be(revision);
+        Status()!["readyReplicas"]!.GetValue<int>().Should().Be(2);
+        controller.Starts.Values.Sum().Should().Be(2, "a scale-up restarts no one");
+    }
+
+    [Fact]
     public async Task An_exited_container_is_restarted_and_counted()
     {
         PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a");
@@ -228,6 +281,10 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         };
         cluster.Put(JsonNode.Parse(KubernetesJson.Serialize(sts))!.AsObject());
     }
+
+    private JsonObject Sts() => cluster.Get("apps/v1", "StatefulSet", "demo-om")!;
+
+    private JsonNode? Status() => Sts()["status"];
 
     private static async Task Until(Func<bool> condition, string what)
     {

@@ -11,6 +11,9 @@ public sealed class RealClusterCommandsTests
         commands.HelmUpgrade("/w/values.yaml", [("om.replicas", "4"), ("om.env", "[{name: A, value: \"1\"}]")]).Should().Equal(
             "upgrade", "--install", "ozone", "/repo/charts/ozone", "--namespace", "storage", "--create-namespace", "-f", "/w/values.yaml",
             "--wait", "--timeout", "30m", "--set", "om.replicas=4", "--set-json", "om.env=[{\"name\":\"A\",\"value\":\"1\"}]");
+        commands.HelmUpgrade("/w/values.yaml", [("om.replicas", "4")], wait: false).Should().Equal(
+            "upgrade", "--install", "ozone", "/repo/charts/ozone", "--namespace", "storage", "--create-namespace", "-f", "/w/values.yaml",
+            "--timeout", "30m", "--set", "om.replicas=4");
     }
 
     [Fact]

@@ -35,7 +35,11 @@ public sealed class Cluster : IDisposable
 
     public JsonObject? Get(string apiVersion, string kind, string name) => Api.Store.Get(Kind(apiVersion, kind), Namespace, name);
 
-    public void Put(JsonObject obj) => Api.Store.Put(Kind(obj["apiVersion"]!.GetValue<string>(), obj["kind"]!.GetValue<string>()), Namespace, obj);
+    /// <summary>A write through the API: kinds with a status subresource keep their status and count their generation.</summary>
+    public void Put(JsonObject obj) => Api.Store.Write(Kind(obj["apiVersion"]!.GetValue<string>(), obj["kind"]!.GetValue<string>()), Namespace, obj);
+
+    /// <summary>A write of the status subresource (what a controller does); nothing when the object is gone.</summary>
+    public void PutStatus(string apiVersion, string kind, string name, JsonObject status) => Api.Store.WriteStatus(Kind(apiVersion, kind), Namespace, name, status);
 
     public void Delete(string apiVersion, string kind, string name) => Api.Store.Delete(Kind(apiVersion, kind), Namespace, name);
 

@@ -10,34 +10,66 @@ namespace ClusterTwin;
 /// <summary>
 /// The StatefulSet controller for the OM StatefulSet, with its pods as real processes:
 /// Parallel (or OrderedReady) creation, scale-down from the highest ordinal with preStop then
-/// SIGTERM, PVCs kept and reused, restart of exited containers, and a rolling update in reverse
-/// ordinal order when the pod template changes.
+/// SIGTERM, PVCs kept and reused, restart of exited containers, a rolling update in reverse
+/// ordinal order when the pod template changes, and the StatefulSet's status as Kubernetes keeps
+/// it (observedGeneration, revisions, replica counts), written to the API after every sync. A
+/// kubelet loop runs each pod's readiness probe every periodSeconds, scaled.
 /// </summary>
-public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile) : IAsyncDisposable
+public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile, int subnet = 77) : IAsyncDisposable
 {
+    /// <summary>Probe periods are the chart's periodSeconds times this (10 s becomes 0.5 s), like the simulator's scaled clock.</summary>
+    public const double ProbeTimeScale = 0.05;
+
     private readonly Dictionary<int, RunningPod> pods = [];
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stop = new();
     private Task? loop;
+    private Task? kubelet;
+    private int syncsStarted;
+    private int lastSyncDone;
 
-    public sealed class RunningPod(PodRuntime.PodSandbox sandbox, Process process, string templateHash)
+    public sealed class RunningPod(PodRuntime.PodSandbox sandbox, Process process, string revision)
     {
         public PodRuntime.PodSandbox Sandbox { get; } = sandbox;
         public Process Process { get; set; } = process;
-        public string TemplateHash { get; } = templateHash;
+
+        /// <summary>The controller revision the pod was created from (label controller-revision-hash in Kubernetes).</summary>
+        public string Revision { get; } = revision;
         public bool Deleting { get; set; }
+
+        /// <summary>The kubelet's last readiness probe result; false until the first success.</summary>
+        public bool Probed { get; set; }
+        public DateTime ProbedAt { get; set; } = DateTime.MinValue;
+
+        /// <summary>Ready as the Ready condition says it: running and the last probe passed.</summary>
+        public bool Ready => Probed && !Process.HasExited;
     }
 
     /// <summary>Every container start of each pod: the first start and each restart.</summary>
     public Dictionary<string, int> Starts { get; } = [];
 
-    public string IpOf(int ordinal) => $"127.77.{ordinal}.1";
+    /// <summary>Pod IPs are 127.&lt;subnet&gt;.&lt;ordinal&gt;.1, so twins on different subnets can run side by side.</summary>
+    public string IpOf(int ordinal) => $"127.{subnet}.{ordinal}.1";
 
     public string PodName(int ordinal) => $"{name}-{ordinal}";
 
     public IReadOnlyDictionary<int, RunningPod> Pods { get { lock (gate) return new Dictionary<int, RunningPod>(pods); } }
 
-    public void Start() => loop = Task.Run(LoopAsync);
+    public void Start()
+    {
+        loop = Task.Run(LoopAsync);
+        kubelet = Task.Run(KubeletAsync);
+    }
+
+    /// <summary>
+    /// Returns once a sync that started after this call has finished, so the status in the API
+    /// accounts for everything that happened before the call (a deleted pod, a new spec).
+    /// </summary>
+    public async Task SyncedAsync(CancellationToken cancellationToken)
+    {
+        var after = Volatile.Read(ref syncsStarted);
+        while (Volatile.Read(ref lastSyncDone) <= after) await Task.Delay(50, cancellationToken);
+    }
 
     /// <summary>Deletes a pod (kubectl delete pod): the controller creates it again.</summary>
     public async Task DeletePodAsync(int ordinal, bool graceful)
@@ -61,19 +93,51 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     {
         while (!stop.IsCancellationRequested)
         {
+            var sync = Interlocked.Increment(ref syncsStarted);
             try { await ReconcileAsync(); }
             catch (Exception e) when (e is not OperationCanceledException) { Console.Error.WriteLine($"twin: statefulset controller: {e.Message}"); }
+            Volatile.Write(ref lastSyncDone, sync);
             try { await Task.Delay(150, stop.Token); } catch (OperationCanceledException) { }
         }
     }
+
+    /// <summary>The kubelet's readiness prober: each pod's probe every periodSeconds (scaled); a container that exited is not ready at once.</summary>
+    private async Task KubeletAsync()
+    {
+        while (!stop.IsCancellationRequested)
+        {
+            var due = Pods.Values.Where(p => !p.Process.HasExited && DateTime.UtcNow - p.ProbedAt >= ProbePeriod(p)).ToList();
+            await Task.WhenAll(due.Select(async pod =>
+            {
+                pod.Probed = await ProbeAsync(pod);
+                pod.ProbedAt = DateTime.UtcNow;
+            }));
+            try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
+        }
+    }
+
+    private static TimeSpan ProbePeriod(RunningPod pod) =>
+        TimeSpan.FromSeconds((pod.Sandbox.Spec.Containers[0].ReadinessProbe?.PeriodSeconds ?? 10) * ProbeTimeScale);
+
+    private async Task<bool> ProbeAsync(RunningPod pod)
+    {
+        var container = pod.Sandbox.Spec.Containers[0];
+        var probe = container.ReadinessProbe?.Exec?.Command;
+        return probe is null || await runtime.ExecAsync(pod.Sandbox, container, probe.ToList(), TimeSpan.FromSeconds(20)) == 0;
+    }
+
+    /// <summary>The controller revision name of a pod template: &lt;statefulset&gt;-&lt;hash&gt;, as Kubernetes names ControllerRevisions.</summary>
+    public static string RevisionOf(string statefulSet, V1PodTemplateSpec template) => $"{statefulSet}-{Hash(template)}";
 
     private async Task ReconcileAsync()
     {
         var sts = cluster.Get("apps/v1", "StatefulSet", name);
         if (sts is null) return;
+        var generation = sts["metadata"]?["generation"]?.GetValue<long>() ?? 1;
         var spec = KubernetesJson.Deserialize<V1StatefulSet>(sts.ToJsonString());
         var replicas = spec.Spec.Replicas ?? 1;
-        var hash = Hash(spec.Spec.Template);
+        var updateRevision = RevisionOf(name, spec.Spec.Template);
+        var currentRevision = sts["status"]?["currentRevision"]?.GetValue<string>() is { Length: > 0 } c ? c : updateRevision;
         var parallel = spec.Spec.PodManagementPolicy == "Parallel";
 
         // Scale down: highest ordinal first, one at a time.
@@ -85,27 +149,62 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
             if (Pods.ContainsKey(ordinal)) continue;
-            if (!parallel && !await AllReadyBelowAsync(ordinal)) break;
-            StartPod(ordinal, spec, hash);
+            if (!parallel && !AllReadyBelow(ordinal)) break;
+            StartPod(ordinal, spec, updateRevision);
         }
         // Restart exited containers (restartPolicy Always).
         foreach (var (ordinal, pod) in Pods.Where(p => p.Value.Process.HasExited && !p.Value.Deleting))
         {
             var container = pod.Sandbox.Spec.Containers[0];
+            pod.Probed = false;
             pod.Process = runtime.Start(pod.Sandbox, container, container.Name);
             Count(pod.Sandbox.Name);
         }
-        // Rolling update: reverse ordinal order, one pod at a time, each ready before the next.
-        var stale = Pods.Where(p => p.Value.TemplateHash != hash).Select(p => p.Key).OrderDescending().FirstOrDefault(-1);
-        if (stale >= 0)
+        // Rolling update (Kubernetes v1.35 pkg/controller/statefulset/stat_set_control.go, partition 0,
+        // one unavailable pod): from the highest ordinal down, replace the first pod of an older
+        // revision, but only while every pod above it is ready.
+        for (var target = replicas - 1; target >= 0; target--)
         {
-            await StopAsync(stale, Pods[stale], graceful: true);
-            StartPod(stale, spec, hash);
-            await WaitReadyAsync(stale, TimeSpan.FromMinutes(2));
+            if (!Pods.TryGetValue(target, out var pod)) break;
+            if (pod.Revision != updateRevision && !pod.Deleting)
+            {
+                await StopAsync(target, pod, graceful: true);
+                StartPod(target, spec, updateRevision);
+                break;
+            }
+            if (!pod.Ready) break;
         }
+        WriteStatus(generation, currentRevision, updateRevision);
     }
 
-    private void StartPod(int ordinal, V1StatefulSet sts, string hash)
+    /// <summary>
+    /// The status the controller reports after a sync (Kubernetes v1.35 stateful_set_control.go,
+    /// computeReplicaStatus and completeRollingUpdate): counts over the pods that exist, and
+    /// currentRevision moves to updateRevision once every pod is updated and ready.
+    /// </summary>
+    private void WriteStatus(long generation, string currentRevision, string updateRevision)
+    {
+        var live = Pods.Values.ToList();
+        var existing = live.Count;
+        var ready = live.Count(p => p.Ready);
+        var updated = live.Count(p => p.Revision == updateRevision);
+        if (updated == existing && ready == existing) currentRevision = updateRevision;
+        var status = new JsonObject
+        {
+            ["observedGeneration"] = generation,
+            ["replicas"] = existing,
+            ["readyReplicas"] = ready,
+            ["availableReplicas"] = ready,
+            ["currentReplicas"] = live.Count(p => p.Revision == currentRevision),
+            ["updatedReplicas"] = updated,
+            ["currentRevision"] = currentRevision,
+            ["updateRevision"] = updateRevision,
+        };
+        var before = cluster.Get("apps/v1", "StatefulSet", name)?["status"];
+        if (!JsonNode.DeepEquals(before, status)) cluster.PutStatus("apps/v1", "StatefulSet", name, status);
+    }
+
+    private void StartPod(int ordinal, V1StatefulSet sts, string revision)
     {
         var podName = PodName(ordinal);
         var claims = (sts.Spec.VolumeClaimTemplates ?? []).ToDictionary(t => t.Metadata.Name, t => $"{t.Metadata.Name}-{podName}");
@@ -128,7 +227,7 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         var container = sandbox.Spec.Containers[0];
         var process = runtime.Start(sandbox, container, container.Name);
         Count(podName);
-        lock (gate) pods[ordinal] = new RunningPod(sandbox, process, hash);
+        lock (gate) pods[ordinal] = new RunningPod(sandbox, process, revision);
     }
 
     private async Task StopAsync(int ordinal, RunningPod pod, bool graceful)
@@ -150,33 +249,10 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         cluster.PublishDns(hostsFile);
     }
 
-    public async Task<bool> IsReadyAsync(int ordinal)
-    {
-        if (!Pods.TryGetValue(ordinal, out var pod) || pod.Process.HasExited) return false;
-        var container = pod.Sandbox.Spec.Containers[0];
-        var probe = container.ReadinessProbe?.Exec?.Command;
-        return probe is null || await runtime.ExecAsync(pod.Sandbox, container, probe.ToList(), TimeSpan.FromSeconds(20)) == 0;
-    }
+    /// <summary>Whether the pod's Ready condition holds, as the kubelet last found it.</summary>
+    public bool IsReady(int ordinal) => Pods.TryGetValue(ordinal, out var pod) && pod.Ready;
 
-    public async Task<bool> WaitReadyAsync(int ordinal, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await IsReadyAsync(ordinal)) return true;
-            await Task.Delay(300);
-        }
-        return false;
-    }
-
-    private async Task<bool> AllReadyBelowAsync(int ordinal)
-    {
-        for (var i = 0; i < ordinal; i++)
-        {
-            if (!await IsReadyAsync(i)) return false;
-        }
-        return true;
-    }
+    private bool AllReadyBelow(int ordinal) => Enumerable.Range(0, ordinal).All(IsReady);
 
     /// <summary>Refreshes mounted ConfigMaps in every running pod (the kubelet's periodic sync).</summary>
     public void SyncConfigMaps()
@@ -190,12 +266,13 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     }
 
     private static string Hash(V1PodTemplateSpec template) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(KubernetesJson.Serialize(template))))[..16];
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(KubernetesJson.Serialize(template))))[..10].ToLowerInvariant();
 
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
         if (loop is not null) await loop;
+        if (kubelet is not null) await kubelet;
         foreach (var (ordinal, pod) in Pods) { try { pod.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
     }
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using ClusterTwin;
 
-// cluster-twin run SCENARIO [--helm helm3|helm4|both] [--report FILE]
+// cluster-twin run SCENARIO [--helm helm3|helm4|both] [--report FILE] [--work DIR] [--subnet N]
+// (--work and --subnet let two twins run side by side: own directories, pod IPs 127.N.<ordinal>.1)
 // cluster-twin run SCENARIO --real-cluster [--helm-bin helm] [--kubectl kubectl] [--report FILE]
 // Runs inside its own mount namespace, where /etc/hosts is a file the twin rewrites (the DNS model).
 if (args is not ["run", var scenarioPath, ..])
@@ -59,8 +60,9 @@ if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
 
 if (!File.Exists(omLifecycle)) { Console.Error.WriteLine($"cluster-twin: {omLifecycle} is missing; run 'make helper'."); return 2; }
 var scenario = Scenario.Load(scenarioPath);
-var outDir = Path.Combine(repo, "out", "twin");
+var outDir = Path.GetFullPath(Option("--work", Path.Combine(repo, "out", "twin")));
 Directory.CreateDirectory(outDir);
+if (!int.TryParse(Option("--subnet", "77"), out var subnet) || subnet is < 1 or > 254) { Console.Error.WriteLine("cluster-twin: --subnet takes a number from 1 to 254 (pod IPs are 127.N.<ordinal>.1)."); return 2; }
 var hostsFile = Path.Combine(outDir, $"hosts-{Environment.ProcessId}");
 File.WriteAllText(hostsFile, "127.0.0.1 localhost\n");
 var mount = Process.Start(new ProcessStartInfo("mount", ["--bind", hostsFile, "/etc/hosts"]) { UseShellExecute = false })!;
@@ -75,7 +77,7 @@ foreach (var helm in helms)
     if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
     Console.WriteLine($"scenario {scenario.Name} ({Path.GetFileName(scenarioPath)}) with {helm}");
     Console.WriteLine(Table.Header);
-    await using var twin = new Twin(scenario, Path.Combine(tools, helm), repo, omLifecycle, simulatorDir, hostsFile, work);
+    await using var twin = new Twin(scenario, Path.Combine(tools, helm), repo, omLifecycle, simulatorDir, hostsFile, work, subnet);
     var reports = await twin.RunAsync(r =>
     {
         Console.WriteLine(Table.Row(r));

@@ -11,8 +11,9 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
 
     public string OmStatefulSet => Release.Contains("ozone", StringComparison.Ordinal) ? $"{Release}-om" : $"{Release}-ozone-om";
 
-    public IReadOnlyList<string> HelmUpgrade(string valuesFile, IEnumerable<(string Key, string Value)> set) =>
-        [.. (string[])["upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile, "--wait", "--timeout", "30m"], .. HelmRelease.SetArgs(set)];
+    /// <summary>helm upgrade --install; without <paramref name="wait"/> (a step's `wait: false`) post hooks run right after the apply.</summary>
+    public IReadOnlyList<string> HelmUpgrade(string valuesFile, IEnumerable<(string Key, string Value)> set, bool wait = true) =>
+        [.. (string[])["upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile], .. (string[])(wait ? ["--wait"] : []), "--timeout", "30m", .. HelmRelease.SetArgs(set)];
 
     /// <summary>What Argo CD renders: `helm template` with no cluster access, so `lookup` is empty.</summary>
     public IReadOnlyList<string> HelmTemplate(string valuesFile, IEnumerable<(string Key, string Value)> set) =>
@@ -32,7 +33,10 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
     public IReadOnlyList<string> JobConditions(string job) =>
         ["--namespace", Namespace, "get", "job", job, "-o", "jsonpath={range .status.conditions[*]}{.type}={.status}{\"\\n\"}{end}"];
 
-    /// <summary>Argo CD starts PostSync when the synced resources are healthy: every OM pod ready at the new revision.</summary>
+    /// <summary>
+    /// Every OM pod ready at the new revision: Argo CD starts PostSync only then, and every step
+    /// ends with it, so that what the rollout does is counted in the step that caused it.
+    /// </summary>
     public IReadOnlyList<string> OmRolloutStatus() =>
         ["--namespace", Namespace, "rollout", "status", $"statefulset/{OmStatefulSet}", "--timeout", "30m"];
 

@@ -31,13 +31,15 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (step.Faults.Count > 0) failures.Add("faults are not injected in real-cluster mode (the twin runs them offline)");
             var ok = step.Action switch
             {
-                "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set)) == 0,
+                "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set, step.Wait)) == 0,
                 "sync" => await new RealClusterSync(commands, helm, kubectl, work, CaptureAsync).RunAsync(values, step.Set),
                 "rollback" => await RunAsync(helm, commands.HelmRollback(step.Revision ?? 1)) == 0,
                 "transfer-leader" => await RunAsync(kubectl, commands.TransferLeader(step.To!)) == 0,
                 "kill-pod" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
                 _ => false,
             };
+            // The step ends when the OM StatefulSet has rolled out, --wait or not.
+            if (ok && await RunAsync(kubectl, commands.OmRolloutStatus()) != 0) failures.Add("the OM StatefulSet did not finish its rollout");
             var after = await ObserveAsync();
             var restarts = (await RestartsAsync()).Where(r => restartsBefore.ContainsKey(r.Key)).Sum(r => r.Value - restartsBefore[r.Key]);
             var decommissioned = before.Voters.Except(after.Voters).ToList();
@@ -52,6 +54,7 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (e.Leader is not null && after.Leader != e.Leader) failures.Add($"leader: expected {e.Leader}, got {after.Leader}");
             if (e.LeaderNot is not null && after.Leader == e.LeaderNot) failures.Add($"leader: expected not {e.LeaderNot}");
             if (e.MaxOmRestarts is { } max && restarts > max) failures.Add($"OM restarts: {restarts} > {max}");
+            if (e.OmRestarts is { } exact && restarts != exact) failures.Add($"OM restarts: expected {exact}, got {restarts}");
             var leaderChanges = LeaderChanges(before.Term, after.Term);
             if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes (Raft term grew by): {leaderChanges} > {maxChanges}");
             if (after.Leader is null && after.Voters.Count > 0) failures.Add("the ring has no leader");

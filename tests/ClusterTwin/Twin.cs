@@ -24,7 +24,7 @@ public sealed class Twin : IAsyncDisposable
     private readonly List<string> keys = [];
     private readonly string omName;
 
-    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work)
+    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work, int subnet = 77)
     {
         this.scenario = scenario;
         this.hostsFile = hostsFile;
@@ -34,7 +34,7 @@ public sealed class Twin : IAsyncDisposable
         helm = new HelmRelease(helmPath, Path.Combine(repoRoot, "charts", "ozone"), scenario.Release, scenario.Namespace, cluster.Kubeconfig, work);
         runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
         omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
-        oms = new OmStatefulSet(cluster, runtime, omName, hostsFile);
+        oms = new OmStatefulSet(cluster, runtime, omName, hostsFile, subnet);
         // DNS follows the API: a pod or a stand-in EndpointSlice appearing or going changes what resolves.
         cluster.Api.Store.Changed += (resource, _, _, _) =>
         {
@@ -94,12 +94,13 @@ public sealed class Twin : IAsyncDisposable
             case "kill-pod":
                 var ordinal = int.Parse(step.Pod![(omName.Length + 1)..]);
                 await oms.DeletePodAsync(ordinal, graceful: false);
-                await WaitReadyAsync(failures);
                 break;
             default:
                 failures.Add($"unknown action '{step.Action}'");
                 break;
         }
+        // The step ends when the cluster has settled, whatever the action: what follows is the next step's.
+        if (!await WaitRolledOutAsync()) failures.Add("the OM StatefulSet did not finish its rollout within 4 minutes");
         await faults.StopAsync();
         await quorum.StopAsync();
 
@@ -124,6 +125,7 @@ public sealed class Twin : IAsyncDisposable
         Check(failures, "decommissioned", e.Decommissioned, decommissioned);
         Check(failures, "wiped", e.Wiped, wiped);
         if (e.MaxOmRestarts is { } maxRestarts && restarts > maxRestarts) failures.Add($"OM restarts: {restarts} > {maxRestarts}");
+        if (e.OmRestarts is { } exactRestarts && restarts != exactRestarts) failures.Add($"OM restarts: expected {exactRestarts}, got {restarts}");
         if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes: {leaderChanges} > {maxChanges}");
         // Invariants, after every step.
         if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
@@ -142,9 +144,10 @@ public sealed class Twin : IAsyncDisposable
     }
 
     /// <summary>
-    /// helm install/upgrade/rollback, or an Argo CD sync: pre hooks, resources, wait for OMs, post
-    /// hooks. A sync renders without lookup and runs pre-install and pre-upgrade hooks as PreSync,
-    /// post-install and post-upgrade as PostSync, as Argo CD maps Helm's hooks.
+    /// helm install/upgrade/rollback, or an Argo CD sync: pre hooks, resources, the rollout wait
+    /// (with --wait, the default), post hooks. A sync renders without lookup and runs pre-install
+    /// and pre-upgrade hooks as PreSync, post-install and post-upgrade as PostSync, as Argo CD maps
+    /// Helm's hooks (Argo CD runs PostSync once the synced resources are healthy, so it waits too).
     /// </summary>
     private async Task<bool> ReleaseAsync(Step step, string action, int? rollbackTo, List<string> failures)
     {
@@ -171,7 +174,7 @@ public sealed class Twin : IAsyncDisposable
             if (Apply(resource, applier) is { } refused) { failures.Add($"{applier} could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return false; }
         }
         oms.SyncConfigMaps();
-        if (!await WaitReadyAsync(failures)) return false;
+        if (step.Wait && !await WaitRolledOutAsync()) { failures.Add($"{action} --wait: the OM StatefulSet did not finish its rollout within 4 minutes"); return false; }
         if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), failures)) return false;
         helm.Record(manifest);
         return true;
@@ -262,21 +265,39 @@ public sealed class Twin : IAsyncDisposable
 
     public string OmName => omName;
 
-    /// <summary>Like `helm --wait`: every OM the StatefulSet wants is ready.</summary>
-    private async Task<bool> WaitReadyAsync(List<string> failures)
+    /// <summary>
+    /// Like `helm --wait` and `kubectl rollout status`: waits until the controller has synced
+    /// since now and the OM StatefulSet's status says the rollout is complete (see <see cref="RolledOut"/>).
+    /// </summary>
+    private async Task<bool> WaitRolledOutAsync()
     {
-        var deadline = DateTime.UtcNow.AddMinutes(4);
-        while (DateTime.UtcNow < deadline)
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        try
         {
-            var sts = cluster.Get("apps/v1", "StatefulSet", omName);
-            var replicas = sts?["spec"]?["replicas"]?.GetValue<int>() ?? 0;
-            var ready = true;
-            for (var i = 0; i < replicas && ready; i++) ready = await oms.IsReadyAsync(i);
-            if (ready && oms.Pods.Count == replicas && oms.Pods.Values.All(p => p.TemplateHash == oms.Pods.Values.First().TemplateHash)) return true;
-            await Task.Delay(500);
+            await oms.SyncedAsync(deadline.Token);
+            while (cluster.Get("apps/v1", "StatefulSet", omName) is { } sts && !RolledOut(sts)) await Task.Delay(200, deadline.Token);
+            return true;
         }
-        failures.Add("OM pods did not become ready within 4 minutes");
-        return false;
+        catch (OperationCanceledException) { return false; }
+    }
+
+    /// <summary>
+    /// The rollout rule of Helm 3.18 pkg/kube/ready.go statefulSetReady and kubectl's
+    /// StatefulSetStatusViewer (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go): the
+    /// controller has observed the current generation, every replica from the partition up is at
+    /// the update revision, exactly spec.replicas pods are ready (Helm's `!=`, so a pod still
+    /// leaving counts too), and with no partition currentRevision has caught up with updateRevision.
+    /// </summary>
+    public static bool RolledOut(JsonObject sts)
+    {
+        var generation = sts["metadata"]?["generation"]?.GetValue<long>() ?? 0;
+        var status = sts["status"];
+        if (status?["observedGeneration"]?.GetValue<long>() is not { } observed || observed < generation) return false;
+        var replicas = sts["spec"]?["replicas"]?.GetValue<int>() ?? 1;
+        var partition = sts["spec"]?["updateStrategy"]?["rollingUpdate"]?["partition"]?.GetValue<int>() ?? 0;
+        if ((status["updatedReplicas"]?.GetValue<int>() ?? 0) < replicas - partition) return false;
+        if ((status["readyReplicas"]?.GetValue<int>() ?? 0) != replicas) return false;
+        return partition > 0 || status["currentRevision"]?.GetValue<string>() == status["updateRevision"]?.GetValue<string>();
     }
 
     private sealed record Observation(List<string> Voters, string? Leader, int LeaderChanges, int Calls, Dictionary<string, string> Markers, List<string> WithData);

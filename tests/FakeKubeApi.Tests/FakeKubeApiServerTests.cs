@@ -65,6 +65,26 @@ public sealed class FakeKubeApiServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_spec_change_counts_the_generation_and_keeps_the_status_that_only_the_status_subresource_writes()
+    {
+        // Kubernetes v1.35 pkg/registry/apps/statefulset/strategy.go: PrepareForCreate, PrepareForUpdate, statusStrategy.
+        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(server.WriteKubeconfig(Path.Combine(dir, "kc"))));
+        var sts = new V1StatefulSet { Metadata = new V1ObjectMeta { Name = "demo-om" }, Spec = new V1StatefulSetSpec { Replicas = 3, Selector = new V1LabelSelector(), Template = new V1PodTemplateSpec() } };
+
+        var created = await client.AppsV1.CreateNamespacedStatefulSetAsync(sts, "default");
+        created.Metadata.Generation.Should().Be(1);
+        await client.AppsV1.PatchNamespacedStatefulSetStatusAsync(new V1Patch("""{"status":{"observedGeneration":1,"replicas":3,"readyReplicas":3}}""", V1Patch.PatchType.MergePatch), "demo-om", "default");
+        var unchanged = await client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch("""{"metadata":{"labels":{"a":"b"}},"status":{"readyReplicas":0}}""", V1Patch.PatchType.MergePatch), "demo-om", "default");
+        var scaled = await client.AppsV1.PatchNamespacedStatefulSetAsync(new V1Patch("""{"spec":{"replicas":4}}""", V1Patch.PatchType.MergePatch), "demo-om", "default");
+
+        unchanged.Metadata.Generation.Should().Be(1, "labels are not spec");
+        unchanged.Status.ReadyReplicas.Should().Be(3, "a write to the main resource does not change the status");
+        scaled.Metadata.Generation.Should().Be(2);
+        scaled.Status.ObservedGeneration.Should().Be(1);
+        server.Requests.Should().Contain("PATCH /apis/apps/v1/namespaces/default/statefulsets/demo-om/status");
+    }
+
+    [Fact]
     public async Task A_read_only_server_refuses_writes()
     {
         using var readOnly = new FakeKubeApiServer(readOnly: true);

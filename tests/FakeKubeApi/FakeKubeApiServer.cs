@@ -7,7 +7,8 @@ namespace FakeKubeApi;
 
 /// <summary>
 /// A Kubernetes API server on 127.0.0.1 for tests: discovery, GET/LIST, and (unless read-only)
-/// create, replace, merge/JSON patch, delete, and the scale subresource. Helm's `lookup` under
+/// create, replace, merge/JSON patch, delete, and the scale and status subresources (writes to the
+/// main resource keep the status and count the generation, as the API server's update strategy does). Helm's `lookup` under
 /// `--dry-run=server` and KubernetesClient both talk to it as to a real API server.
 /// </summary>
 public sealed class FakeKubeApiServer : IDisposable
@@ -128,11 +129,13 @@ public sealed class FakeKubeApiServer : IDisposable
             ("GET", null, _) => (200, ListOf(resource, ns, labelSelector)),
             ("GET", { } nm, null) => Store.Get(resource, nsKey, nm) is { } o ? (200, o) : NotFound(resource, nm),
             ("GET", { } nm, "scale") => Store.Get(resource, nsKey, nm) is { } o ? (200, Scale.Of(o)) : NotFound(resource, nm),
+            ("GET", { } nm, "status") => Store.Get(resource, nsKey, nm) is { } o ? (200, o) : NotFound(resource, nm),
             _ when ReadOnly => (405, Status(405, "MethodNotAllowed", "this fake API server is read-only")),
             ("POST", null, _) => Create(resource, nsKey, body),
             ("PUT", { } nm, null) => Replace(resource, nsKey, nm, body),
             ("PATCH", { } nm, null) => Patch(resource, nsKey, nm, contentType, body, fieldManager),
             ("PATCH" or "PUT", { } nm, "scale") => Scale.Apply(Store, resource, nsKey, nm, contentType, body, fieldManager),
+            ("PATCH" or "PUT", { } nm, "status") when resource.Subresources?.Contains("status") == true => WriteStatus(resource, nsKey, nm, method, contentType, body),
             ("DELETE", { } nm, _) => Store.Delete(resource, nsKey, nm) ? (200, Status(200, "Success", "deleted")) : NotFound(resource, nm),
             _ => (405, Status(405, "MethodNotAllowed", $"{method} {path}")),
         };
@@ -150,7 +153,7 @@ public sealed class FakeKubeApiServer : IDisposable
         var obj = JsonNode.Parse(body)!.AsObject();
         var name = obj["metadata"]?["name"]?.GetValue<string>() ?? "";
         if (Store.Get(resource, ns, name) is not null) return (409, Status(409, "AlreadyExists", $"{resource.Plural} \"{name}\" already exists"));
-        return (201, Store.Put(resource, ns, obj));
+        return (201, Store.Write(resource, ns, obj));
     }
 
     private (int, JsonNode) Replace(ApiResource resource, string ns, string name, string body)
@@ -161,7 +164,7 @@ public sealed class FakeKubeApiServer : IDisposable
         var sent = obj["metadata"]?["resourceVersion"]?.GetValue<string>();
         if (sent is not null && sent != current["metadata"]?["resourceVersion"]?.GetValue<string>())
             return (409, Status(409, "Conflict", $"Operation cannot be fulfilled on {resource.Plural} \"{name}\": the object has been modified"));
-        return (200, Store.Put(resource, ns, obj));
+        return (200, Store.Write(resource, ns, obj));
     }
 
     private (int, JsonNode) Patch(ApiResource resource, string ns, string name, string? contentType, string body, string? fieldManager)
@@ -178,7 +181,18 @@ public sealed class FakeKubeApiServer : IDisposable
             return (409, Status(409, "Conflict", $"Operation cannot be fulfilled on {resource.Plural} \"{name}\": the object has been modified"));
         if (patched["spec"]?["replicas"]?.GetValue<int>() is { } after)
             ReplicaOwnership.RecordWrite(patched, before, after, fieldManager ?? "unknown");
-        return (200, Store.Put(resource, ns, patched));
+        return (200, Store.Write(resource, ns, patched));
+    }
+
+    /// <summary>PUT or PATCH of the status subresource: only the status of the result is kept.</summary>
+    private (int, JsonNode) WriteStatus(ApiResource resource, string ns, string name, string method, string? contentType, string body)
+    {
+        var current = Store.Get(resource, ns, name);
+        if (current is null) return NotFound(resource, name);
+        JsonObject next;
+        try { next = method == "PUT" ? JsonNode.Parse(body)!.AsObject() : Patches.Apply(current, contentType, body); }
+        catch (PatchTestFailedException e) { return (422, Status(422, "Invalid", e.Message)); }
+        return Store.WriteStatus(resource, ns, name, next["status"]) is { } stored ? (200, stored) : NotFound(resource, name);
     }
 
     private static (int, JsonNode) NotFound(ApiResource resource, string name) =>

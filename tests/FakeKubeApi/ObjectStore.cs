@@ -30,21 +30,70 @@ public sealed class ObjectStore
     }
 
     /// <summary>Creates or replaces; sets apiVersion, kind, namespace, resourceVersion, uid and creationTimestamp.</summary>
-    public JsonObject Put(ApiResource resource, string ns, JsonObject obj)
+    public JsonObject Put(ApiResource resource, string ns, JsonObject obj) => Commit(resource, ns, NameOf(obj), _ => obj)!;
+
+    /// <summary>
+    /// A write to the main resource as the API server's update strategy makes it for kinds with a
+    /// status subresource (Kubernetes v1.35 pkg/registry/apps/statefulset/strategy.go, PrepareForCreate
+    /// and PrepareForUpdate): a create starts at generation 1 with no status; an update keeps the
+    /// live status and adds one to the generation when the spec changed. Other kinds are stored as sent.
+    /// </summary>
+    public JsonObject Write(ApiResource resource, string ns, JsonObject obj)
+    {
+        if (resource.Subresources?.Contains("status") != true) return Put(resource, ns, obj);
+        return Commit(resource, ns, NameOf(obj), live =>
+        {
+            var next = (JsonObject)obj.DeepClone();
+            var meta = next["metadata"] as JsonObject ?? new JsonObject();
+            next["metadata"] = meta;
+            if (live is not null)
+            {
+                var generation = live["metadata"]?["generation"]?.GetValue<long>() ?? 1;
+                meta["generation"] = JsonNode.DeepEquals(live["spec"], next["spec"]) ? generation : generation + 1L;
+                next["status"] = live["status"]?.DeepClone();
+            }
+            else
+            {
+                meta["generation"] = 1L;
+                next.Remove("status");
+            }
+            return next;
+        })!;
+    }
+
+    /// <summary>A write to the status subresource: only status changes (spec, metadata and generation stay). Null when the object does not exist.</summary>
+    public JsonObject? WriteStatus(ApiResource resource, string ns, string name, JsonNode? status)
+    {
+        return Commit(resource, ns, name, live =>
+        {
+            if (live is null) return null;
+            live["status"] = status?.DeepClone();
+            return live;
+        });
+    }
+
+    private static string NameOf(JsonObject obj) =>
+        obj["metadata"]?["name"]?.GetValue<string>() ?? throw new ArgumentException("metadata.name is required");
+
+    /// <summary>
+    /// One write under the lock: <paramref name="next"/> gets a copy of the live object (null if none)
+    /// and returns what to store (null: store nothing). Changed runs after the lock is released.
+    /// </summary>
+    private JsonObject? Commit(ApiResource resource, string ns, string name, Func<JsonObject?, JsonObject?> next)
     {
         JsonObject stored;
-        string name;
         lock (gate)
         {
-            stored = (JsonObject)obj.DeepClone();
+            var key = (resource, resource.Namespaced ? ns : "", name);
+            objects.TryGetValue(key, out var old);
+            if (next((JsonObject?)old?.DeepClone()) is not { } result) return null;
+            stored = (JsonObject)result.DeepClone();
             stored["apiVersion"] = resource.ApiVersion;
             stored["kind"] = resource.Kind;
             var meta = stored["metadata"] as JsonObject ?? new JsonObject();
             stored["metadata"] = meta;
-            name = meta["name"]?.GetValue<string>() ?? throw new ArgumentException("metadata.name is required");
             if (resource.Namespaced) meta["namespace"] = ns;
-            var key = (resource, resource.Namespaced ? ns : "", name);
-            if (objects.TryGetValue(key, out var old))
+            if (old is not null)
             {
                 meta["uid"] = old["metadata"]?["uid"]?.DeepClone();
                 meta["creationTimestamp"] = old["metadata"]?["creationTimestamp"]?.DeepClone();

@@ -30,6 +30,6 @@ public static class Scale
         ReplicaOwnership.RecordWrite(current, spec["replicas"]?.GetValue<int>(), replicas, fieldManager ?? "unknown", "scale");
         spec["replicas"] = replicas;
         current["spec"] = spec;
-        return (200, Of(store.Put(resource, ns, current)));
+        return (200, Of(store.Write(resource, ns, current)));
     }
 }
