@@ -98,6 +98,22 @@ public sealed class LookupTests : IDisposable
         WipeJobs(result).Select(w => w.Node).Should().Equal("ozone-om-4", "ozone-om-3");
     }
 
+    // install 3 → upgrade 5 → rollback to 3 (ozone-om-3 and -4 pending wipes) → upgrade 5 again:
+    // a wipe Job for a node that is desired again would run against a voter-to-be and be refused.
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task Pending_wipes_of_ordinals_that_are_desired_again_get_no_wipe_Job(string helm)
+    {
+        PreviousStatefulSet(3);
+        server.Store.Add("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ozone-om-ring","namespace":"default"},"data":{"pendingWipe":"ozone-om-4,ozone-om-3","decommissioned":"ozone-om-4,ozone-om-3"}}""");
+
+        var regrow = await RenderAsync(helm, 5);
+        var partly = await RenderAsync(helm, 4);
+
+        WipeJobs(regrow).Should().BeEmpty("ozone-om-3 and ozone-om-4 are desired again; their start wipes stale data itself");
+        WipeJobs(partly).Select(w => w.Node).Should().Equal("ozone-om-4");
+    }
+
     [Theory]
     [MemberData(nameof(Helms))]
     public async Task The_same_size_with_changed_configuration_changes_no_membership(string helm)

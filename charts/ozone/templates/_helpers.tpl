@@ -118,14 +118,19 @@ app.kubernetes.io/component: {{ .component }}
 {{- toJson (dict "previous" (ternary (int $prev) nil (ne $prev "")) "joining" $joining "leaving" $leaving) -}}
 {{- end -}}
 
-{{/* ozone.om.wipeOrdinals: ordinals that get a post-upgrade wipe Job (leaving now or pending in the ring record), highest first, as a JSON list. */}}
+{{/*
+ozone.om.wipeOrdinals: ordinals that get a post-upgrade wipe Job (leaving now or pending in the ring
+record), highest first, as a JSON list. An ordinal below om.replicas is desired again (say after a
+rollback and a new scale-up): it gets no Job, since its own start wipes the stale data before it joins.
+*/}}
 {{- define "ozone.om.wipeOrdinals" -}}
 {{- $delta := include "ozone.om.delta" . | fromJson -}}
 {{- $prefix := printf "%s-" (include "ozone.om.name" .) -}}
+{{- $want := int .Values.om.replicas -}}
 {{- $ordinals := list -}}
 {{- range $id := concat $delta.leaving (include "ozone.om.pendingWipes" . | fromJsonArray) -}}
 {{- $o := trimPrefix $prefix $id -}}
-{{- if regexMatch "^[0-9]+$" $o -}}{{- $ordinals = append $ordinals (int $o) -}}{{- end -}}
+{{- if and (regexMatch "^[0-9]+$" $o) (ge (int $o) $want) -}}{{- $ordinals = append $ordinals (int $o) -}}{{- end -}}
 {{- end -}}
 {{- $sorted := list -}}
 {{- range $i := untilStep 99 -1 -1 -}}{{- if has $i $ordinals -}}{{- $sorted = append $sorted $i -}}{{- end -}}{{- end -}}
