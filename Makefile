@@ -34,7 +34,7 @@ build: ## Build every project
 	dotnet build OzoneChart.slnx -c Release --nologo -v quiet
 
 .PHONY: test
-test: tools helper build ## Run every test offline (helper, simulator, chart, cluster twin scenarios)
+test: tools release-check helper build ## Run every test offline (helper, simulator, chart, cluster twin scenarios)
 	dotnet test OzoneChart.slnx -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal"
 	./scripts/scenarios.sh
 
@@ -42,6 +42,11 @@ test: tools helper build ## Run every test offline (helper, simulator, chart, cl
 lint: tools ## Lint the chart like `ct lint` does (helm lint, yamllint, Chart.yaml, schema) and the workflows
 	@./scripts/lint-chart.sh
 	@./scripts/check-workflows.sh
+	@./scripts/check-release.sh
+
+.PHONY: release-check
+release-check: tools ## Check that a release pushes exactly what the chart pulls and docs/install.md names (release.env)
+	@./scripts/check-release.sh
 
 .PHONY: demo
 demo: tools helper build ## Run the proposal's ordered cases in the cluster twin and print the per-step table
