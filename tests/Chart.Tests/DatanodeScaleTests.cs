@@ -5,27 +5,11 @@ namespace Chart.Tests;
 
 /// <summary>
 /// Datanode size changes as `helm upgrade` sees them: lookup reads the live datanode StatefulSet
-/// from a read-only fake API server. Until datanodes are decommissioned by the chart, a shrink is
+/// from a read-only fake API Server. Until datanodes are decommissioned by the chart, a shrink is
 /// refused unless the user says they did it by hand (datanode.allowScaleDown).
 /// </summary>
-public sealed class DatanodeScaleTests : IDisposable
+public sealed class DatanodeScaleTests() : LiveReleaseTests("datanodes")
 {
-    private readonly FakeKubeApiServer server = new(readOnly: true);
-    private readonly string kubeconfig;
-
-    public DatanodeScaleTests()
-    {
-        kubeconfig = server.WriteKubeconfig(Path.Combine(Directory.CreateTempSubdirectory("datanodes").FullName, "kubeconfig"));
-    }
-
-    public void Dispose()
-    {
-        server.Dispose();
-        Directory.Delete(Path.GetDirectoryName(kubeconfig)!, recursive: true);
-    }
-
-    public static TheoryData<string> Helms() => new() { "helm3", "helm4" };
-
     [Theory]
     [InlineData("helm3", 3, 4)]
     [InlineData("helm4", 3, 4)]
@@ -35,7 +19,7 @@ public sealed class DatanodeScaleTests : IDisposable
     {
         PreviousDatanodes(from);
 
-        var result = await Helm.TemplateAsync(helm, Set(to), kubeconfig: kubeconfig);
+        var result = await Helm.TemplateAsync(helm, Set(to), kubeconfig: Kubeconfig);
 
         result.ExitCode.Should().Be(0, result.Stderr);
         result.One<V1StatefulSet>("ozone-datanode").Spec.Replicas.Should().Be(to);
@@ -45,7 +29,7 @@ public sealed class DatanodeScaleTests : IDisposable
     [MemberData(nameof(Helms))]
     public async Task A_fresh_install_without_a_datanode_StatefulSet_refuses_no_size(string helm)
     {
-        var result = await Helm.TemplateAsync(helm, Set(5), kubeconfig: kubeconfig);
+        var result = await Helm.TemplateAsync(helm, Set(5), kubeconfig: Kubeconfig);
 
         result.ExitCode.Should().Be(0, result.Stderr);
         result.One<V1StatefulSet>("ozone-datanode").Spec.Replicas.Should().Be(5);
@@ -60,7 +44,7 @@ public sealed class DatanodeScaleTests : IDisposable
     {
         PreviousDatanodes(from);
 
-        var result = await Helm.TemplateAsync(helm, Set(to), kubeconfig: kubeconfig);
+        var result = await Helm.TemplateAsync(helm, Set(to), kubeconfig: Kubeconfig);
 
         result.ExitCode.Should().NotBe(0, "a shrink without decommission can lose data");
         result.Stderr.Should().Contain($"datanode.replicas goes from {from} to {to}")
@@ -79,8 +63,8 @@ public sealed class DatanodeScaleTests : IDisposable
         PreviousDatanodes(5);
         var set = Set(3, ("datanode.allowScaleDown", "true"));
 
-        var result = await Helm.TemplateAsync(helm, set, kubeconfig: kubeconfig);
-        var install = await Helm.InstallDryRunAsync(helm, "server", kubeconfig, set);
+        var result = await Helm.TemplateAsync(helm, set, kubeconfig: Kubeconfig);
+        var install = await Helm.InstallDryRunAsync(helm, "server", Kubeconfig, set);
 
         result.ExitCode.Should().Be(0, result.Stderr);
         result.One<V1StatefulSet>("ozone-datanode").Spec.Replicas.Should().Be(3);
@@ -96,7 +80,7 @@ public sealed class DatanodeScaleTests : IDisposable
     {
         PreviousDatanodes(5);
 
-        var result = await Helm.InstallDryRunAsync(helm, "client", kubeconfig, Set(3));
+        var result = await Helm.InstallDryRunAsync(helm, "client", Kubeconfig, Set(3));
 
         result.ExitCode.Should().Be(0, result.Stderr);
         Helm.Notes(result).Should().Contain("could not check a datanode shrink")
@@ -120,7 +104,7 @@ public sealed class DatanodeScaleTests : IDisposable
 
     /// <summary>The live datanode StatefulSet of the release, owned by Helm as an installed release's is.</summary>
     private void PreviousDatanodes(int replicas) =>
-        server.Store.Add("""
+        Server.Store.Add("""
             {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"ozone-datanode","namespace":"default",
              "labels":{"app.kubernetes.io/managed-by":"Helm"},
              "annotations":{"meta.helm.sh/release-name":"ozone","meta.helm.sh/release-namespace":"default"}},

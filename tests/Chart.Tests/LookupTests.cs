@@ -8,24 +8,8 @@ namespace Chart.Tests;
 /// Renders with `--dry-run=server` against a read-only fake API server holding the previous OM
 /// StatefulSet (and, where needed, the ring record), as `helm upgrade` would see a live release.
 /// </summary>
-public sealed class LookupTests : IDisposable
+public sealed class LookupTests() : LiveReleaseTests("lookup")
 {
-    private readonly FakeKubeApiServer server = new(readOnly: true);
-    private readonly string kubeconfig;
-
-    public LookupTests()
-    {
-        kubeconfig = server.WriteKubeconfig(Path.Combine(Directory.CreateTempSubdirectory("lookup").FullName, "kubeconfig"));
-    }
-
-    public void Dispose()
-    {
-        server.Dispose();
-        Directory.Delete(Path.GetDirectoryName(kubeconfig)!, recursive: true);
-    }
-
-    public static TheoryData<string> Helms() => new() { "helm3", "helm4" };
-
     [Theory]
     [MemberData(nameof(Helms))]
     public async Task A_fresh_install_sees_no_previous_ring_and_renders_no_wipe_job(string helm)
@@ -90,7 +74,7 @@ public sealed class LookupTests : IDisposable
     public async Task A_retry_after_a_failed_shrink_renders_the_wipes_the_ring_record_still_has_pending(string helm)
     {
         PreviousStatefulSet(3);
-        server.Store.Add("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ozone-om-ring","namespace":"default"},"data":{"pendingWipe":"ozone-om-4,ozone-om-3","decommissioned":"ozone-om-4,ozone-om-3"}}""");
+        RingRecordWithPendingWipes("ozone-om-4,ozone-om-3");
 
         var result = await RenderAsync(helm, 3);
 
@@ -105,7 +89,7 @@ public sealed class LookupTests : IDisposable
     public async Task Pending_wipes_of_ordinals_that_are_desired_again_get_no_wipe_Job(string helm)
     {
         PreviousStatefulSet(3);
-        server.Store.Add("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ozone-om-ring","namespace":"default"},"data":{"pendingWipe":"ozone-om-4,ozone-om-3","decommissioned":"ozone-om-4,ozone-om-3"}}""");
+        RingRecordWithPendingWipes("ozone-om-4,ozone-om-3");
 
         var regrow = await RenderAsync(helm, 5);
         var partly = await RenderAsync(helm, 4);
@@ -149,7 +133,7 @@ public sealed class LookupTests : IDisposable
     {
         PreviousStatefulSet(3);
 
-        var result = await Helm.TemplateAsync(helm, new Dictionary<string, string> { ["om.replicas"] = "5" }, kubeconfig: kubeconfig);
+        var result = await Helm.TemplateAsync(helm, new Dictionary<string, string> { ["om.replicas"] = "5" }, kubeconfig: Kubeconfig);
 
         result.ExitCode.Should().NotBe(0);
         result.Stderr.Should().Contain("om.replicas changes from 3 to 5").And.Contain("om.persistence.enabled=true");
@@ -166,8 +150,12 @@ public sealed class LookupTests : IDisposable
     }
 
     /// <summary>The live OM StatefulSet of the release, owned by Helm as an installed release's is.</summary>
+    /// <summary>The ring record as scale-in leaves it: these nodes decommissioned, their volumes not wiped yet.</summary>
+    private void RingRecordWithPendingWipes(string nodes) =>
+        Server.Store.Add($$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ozone-om-ring","namespace":"default"},"data":{"pendingWipe":"{{{nodes}}}","decommissioned":"{{{nodes}}}"}}""");
+
     private void PreviousStatefulSet(int replicas) =>
-        server.Store.Add("""
+        Server.Store.Add("""
             {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"ozone-om","namespace":"default",
              "labels":{"app.kubernetes.io/managed-by":"Helm"},
              "annotations":{"meta.helm.sh/release-name":"ozone","meta.helm.sh/release-namespace":"default"}},
@@ -178,7 +166,7 @@ public sealed class LookupTests : IDisposable
     {
         var set = new Dictionary<string, string> { ["om.replicas"] = replicas.ToString(), ["om.persistence.enabled"] = "true" };
         foreach (var (k, v) in extra) set[k] = v;
-        var result = await Helm.TemplateAsync(helm, set, kubeconfig: kubeconfig);
+        var result = await Helm.TemplateAsync(helm, set, kubeconfig: Kubeconfig);
         result.ExitCode.Should().Be(0, result.Stderr);
         return result;
     }
