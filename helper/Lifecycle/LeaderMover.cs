@@ -5,9 +5,10 @@ using OmLifecycle.Ozone;
 namespace OmLifecycle.Lifecycle;
 
 /// <summary>
-/// `transfer-leader`: moves OM leadership to the lowest ordinal that stays (or to --to) and
-/// confirms it in the Ratis state. `--away-from-self` is the preStop form; `--if-nodes-leave` the
-/// pre-upgrade hook form, which leaves leadership alone when nothing leaves.
+/// `transfer-leader`: moves OM leadership to the node <see cref="LeaderTarget"/> chooses (by default
+/// the lowest ordinal that stays; --to a named node) and confirms it in the Ratis state.
+/// `--away-from-self` is the preStop form; `--if-nodes-leave` the pre-upgrade hook form, which
+/// leaves leadership alone when nothing leaves.
 /// </summary>
 public sealed class LeaderMover(LifecycleContext ctx)
 {
@@ -17,25 +18,10 @@ public sealed class LeaderMover(LifecycleContext ctx)
         if (to is not null) ctx.Doc.NodeFor(to);
         var (view, record, sts) = await HookSupport.ObserveAsync(ctx, cancellationToken);
 
-        if (awayFromSelf)
-        {
-            var self = ctx.Self();
-            if (view.LeaderId != self.Id)
-            {
-                Say($"{self.Id} does not lead (leader: {view.LeaderId ?? "none"}); nothing to move before it stops.");
-                return (int)ExitCode.Done;
-            }
-            var next = HookSupport.LowestStayingAliveVoter(ctx, view, desired, not: self.Id)
-                ?? view.AliveVoters.Where(v => v != self.Id).Select(ctx.Doc.NodeFor).OrderBy(n => n.Ordinal).FirstOrDefault();
-            if (next is null)
-            {
-                Say($"{self.Id} leads and no other voter is alive; it stops as leader.");
-                return (int)ExitCode.Done;
-            }
-            return await MoveAsync(view, next, cancellationToken);
-        }
+        var mode = awayFromSelf ? TransferMode.AwayFromSelf : to is not null ? TransferMode.To : TransferMode.ToStaying;
+        var self = awayFromSelf ? ctx.Self().Id : null;
 
-        if (!view.HasLeader)
+        if (mode != TransferMode.AwayFromSelf && !view.HasLeader)
         {
             if (HookSupport.IsFirstInstall(view, record, sts))
             {
@@ -56,26 +42,21 @@ public sealed class LeaderMover(LifecycleContext ctx)
             throw LifecycleException.Deadline($"No OM answers as leader ({Describe(view)}). Leadership cannot be moved without a leader; check 'om-lifecycle status' and run this again once the ring has one.");
         }
 
-        // The hook runs on every upgrade; a leader change costs clients a failover, so only pay it when someone leaves.
-        if (ifNodesLeave && to is null && !view.Voters.Any(v => ctx.Doc.OrdinalOf(v) is { } o && o >= desired))
+        var voters = view.Voters.Select(v => new VoterFact(v, ctx.Doc.OrdinalOf(v), view.IsAlive(v))).ToList();
+        var plan = LeaderTarget.Choose(new LeaderTargetFacts(mode, view.LeaderId, voters, desired, self, to, ifNodesLeave));
+        ctx.Log.Info("transfer.plan", plan.Reason, ("mode", mode.ToString()), ("action", plan.Action.ToString()), ("target", plan.Target));
+        return plan.Action switch
         {
-            Say($"No voter at or above ordinal {desired} leaves, so leadership stays with {view.LeaderId}.");
-            return (int)ExitCode.Done;
-        }
+            LeaderTargetAction.Move => await MoveAsync(view, ctx.Doc.NodeFor(plan.Target!), cancellationToken),
+            LeaderTargetAction.Refuse => throw LifecycleException.Refused(plan.Reason),
+            _ => Done(plan.Reason),
+        };
+    }
 
-        OmNode target;
-        if (to is not null)
-        {
-            target = ctx.Doc.NodeFor(to);
-            if (!view.IsVoter(to) || !view.IsAlive(to))
-                throw LifecycleException.Refused($"--to {to}: that node is not a running voter of the ring (voters: {string.Join(", ", view.Voters)}; alive: {string.Join(", ", view.AliveVoters)}). Pick a running voter.");
-        }
-        else
-        {
-            target = HookSupport.LowestStayingAliveVoter(ctx, view, desired)
-                ?? throw LifecycleException.Refused($"No running voter below ordinal {desired} can take over leadership (alive voters: {string.Join(", ", view.AliveVoters)}). Start the staying OMs first.");
-        }
-        return await MoveAsync(view, target, cancellationToken);
+    private int Done(string message)
+    {
+        Say(message);
+        return (int)ExitCode.Done;
     }
 
     /// <summary>Transfers to <paramref name="target"/> unless it leads already, then confirms it in the live ring.</summary>

@@ -2,7 +2,11 @@ using OzoneSimulator;
 
 namespace ClusterTwin;
 
-/// <summary>Samples the simulated ring while a step runs: once a ring exists, it must always have a live majority and a leader.</summary>
+/// <summary>
+/// Samples the simulated ring while a step runs: once a ring exists, it must always have a live
+/// majority, and a leader or an election under way (a lost leader leaves a short window with no
+/// leader, as in Ratis; a ring that cannot elect one is a loss).
+/// </summary>
 public sealed class QuorumWatch : IAsyncDisposable
 {
     private readonly CancellationTokenSource stop = new();
@@ -20,7 +24,7 @@ public sealed class QuorumWatch : IAsyncDisposable
                 var alive = ring.Voters.Count(ring.Running.ContainsKey);
                 // A new ring has no quorum until enough initial members run; only a ring that had a leader can lose it.
                 everLed |= ring.Leader is not null;
-                if (everLed && ring.Voters.Count > 0 && (ring.Leader is null || !Election.HasMajority(alive, ring.Voters.Count)))
+                if (everLed && ring.Voters.Count > 0 && (ring.Leader is null && ring.ElectionDueAt is null || !Election.HasMajority(alive, ring.Voters.Count)))
                     Losses.Add($"voters [{string.Join(",", ring.Voters)}], running [{string.Join(",", ring.Running.Keys)}]");
                 try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
             }

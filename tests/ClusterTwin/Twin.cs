@@ -131,6 +131,8 @@ public sealed class Twin : IAsyncDisposable
         if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
         foreach (var member in after.Voters.Where(v => !after.WithData.Contains(v))) failures.Add($"member {member} has no data on its volume");
         if (readable.Missing.Count > 0) failures.Add($"keys written earlier are not readable: {string.Join(", ", readable.Missing)}");
+        // Elections pick their winners at random: say how to draw the same ones again.
+        if (failures.Count > 0 && Sim.Read().ElectionSeed is { } seed) failures.Add($"the simulator's election seed was {seed}: run again with OZONE_SIM_SEED={seed} to replay its draws");
 
         return new StepReport(index, step.Name, Path.GetFileName(helm.Helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
             restarts, leaderChanges, calls, Math.Round(clock.Elapsed.TotalSeconds, 1), quorum.Samples, !released);

@@ -2,13 +2,33 @@ namespace OzoneSimulator;
 
 /// <summary>
 /// Ratis' rules, reduced to what the chart depends on: a leader exists only while a majority of
-/// the current voters run; a running leader keeps leading; otherwise the lowest-ordinal running
-/// voter wins a new term.
+/// the current voters run; a running leader keeps leading; once it is lost, nobody leads until a
+/// randomized election timeout has passed, and then any up-to-date running voter may win.
 /// </summary>
+/// <remarks>
+/// Sources: ratis-server FollowerState and RaftServerImpl (a follower that hears no leader for a
+/// random time between raft.server.rpc.timeout.min and .max starts an election), LeaderElection
+/// (pre-vote on by default; a vote is granted only to a candidate whose log is at least as up to date),
+/// and Ozone's OzoneManagerRatisServer, which sets the minimum to ozone.om.ratis.minimum.timeout (5 s)
+/// and the maximum to the minimum plus 200 ms. The first candidate whose timer fires usually wins, so
+/// the winner is any running voter with the longest log, picked at random here.
+/// </remarks>
 public static class Election
 {
-    public static void Reconcile(Ring ring)
+    /// <summary>ozone.om.ratis.minimum.timeout's default (OMConfigKeys), before OZONE_SIM_TIME_SCALE.</summary>
+    public const double MinimumTimeoutSeconds = 5;
+
+    /// <summary>OzoneManagerRatisServer: the maximum election timeout is the minimum plus 200 ms.</summary>
+    public const double TimeoutSpreadSeconds = 0.2;
+
+    /// <summary>The seed a replay passes in; without it each ring draws one and keeps it in ring.json.</summary>
+    public const string SeedVariable = "OZONE_SIM_SEED";
+
+    public static void Reconcile(Ring ring) => Reconcile(ring, DateTimeOffset.UtcNow);
+
+    public static void Reconcile(Ring ring, DateTimeOffset now)
     {
+        ring.ElectionSeed ??= SeedFromEnvironment() ?? Random.Shared.Next();
         foreach (var (id, node) in ring.Running.ToList())
         {
             if (!Liveness.IsAlive(node.Pid, node.StartTicks)) ring.Running.Remove(id);
@@ -27,13 +47,39 @@ public static class Election
         {
             if (ring.Leader is not null) ring.Term++;
             ring.Leader = null;
+            ring.ElectionDueAt = null;
             return;
         }
-        if (ring.Leader is not null && alive.Contains(ring.Leader)) return;
-        ring.Leader = alive.OrderBy(Ordinal).ThenBy(v => v, StringComparer.Ordinal).First();
+        if (ring.Leader is not null && alive.Contains(ring.Leader))
+        {
+            ring.ElectionDueAt = null;
+            return;
+        }
+        // The leader is gone (or there never was one): LeaderId is null until a follower's timer fires.
+        ring.Leader = null;
+        var random = new Random(unchecked(ring.ElectionSeed.Value * 31 + (int)ring.Term));
+        if (ring.ElectionDueAt is not { } due)
+        {
+            var timeout = MinimumTimeoutSeconds + random.NextDouble() * TimeoutSpreadSeconds;
+            ring.ElectionDueAt = now + TimeSpan.FromSeconds(timeout * SimState.TimeScale);
+            return;
+        }
+        if (now < due) return;
+        // Voters grant their vote only to a candidate whose log is as long as theirs: the key table stands in for the log.
+        var logs = alive.ToDictionary(v => v, v => OmData.ReadKeys(ring.Running[v].MetadataDir));
+        var longest = logs.Values.Max(k => k.Count);
+        var candidates = alive.Where(v => logs[v].Count == longest).OrderBy(Ordinal).ThenBy(v => v, StringComparer.Ordinal).ToList();
+        ring.Leader = candidates[random.Next(candidates.Count)];
+        ring.ElectionDueAt = null;
         ring.Term++;
         ring.LeaderChanges++;
+        // The new leader's appendEntries bring every running follower up to its log.
+        foreach (var follower in alive.Where(v => v != ring.Leader && logs[v].Count < longest))
+            OmData.WriteKeys(ring.Running[follower].MetadataDir, logs[ring.Leader]);
     }
+
+    private static int? SeedFromEnvironment() =>
+        int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seed) ? seed : null;
 
     /// <summary>Ratis commits an entry, including a configuration change, only with a majority of the current voters.</summary>
     public static bool HasMajority(int alive, int voters) => voters > 0 && alive * 2 > voters;

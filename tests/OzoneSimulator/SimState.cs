@@ -27,6 +27,10 @@ public sealed class Ring
     public string? Leader { get; set; }
     public long Term { get; set; }
     public int LeaderChanges { get; set; }
+    /// <summary>While nobody leads and a majority runs: when the first follower's election timer fires.</summary>
+    public DateTimeOffset? ElectionDueAt { get; set; }
+    /// <summary>Seeds every election's random draws (with the term); set OZONE_SIM_SEED to this to replay a run's winners.</summary>
+    public int? ElectionSeed { get; set; }
     public Dictionary<string, RunningNode> Running { get; set; } = [];
 
     /// <summary>
