@@ -16,11 +16,19 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
 
     private string Headless => doc.HeadlessService;
 
-    /// <summary>Connects from OM_LIFECYCLE_KUBECONFIG when set, else in-cluster; null when neither exists.</summary>
-    public static IKubernetes? Connect(string? kubeconfig)
+    /// <summary>
+    /// Connects from OM_LIFECYCLE_KUBECONFIG when set, else in-cluster; null when neither exists.
+    /// Each request gives up after <paramref name="requestTimeout"/> (the client's default is 100 s):
+    /// an API server that takes a connection and never answers must not hold start's loop, and so
+    /// its heartbeat, for longer than the liveness probe allows.
+    /// </summary>
+    public static IKubernetes? Connect(string? kubeconfig, TimeSpan requestTimeout)
     {
-        if (!string.IsNullOrEmpty(kubeconfig)) return new k8s.Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig));
-        return KubernetesClientConfiguration.IsInCluster() ? new k8s.Kubernetes(KubernetesClientConfiguration.InClusterConfig()) : null;
+        var config = !string.IsNullOrEmpty(kubeconfig) ? KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeconfig)
+            : KubernetesClientConfiguration.IsInCluster() ? KubernetesClientConfiguration.InClusterConfig() : null;
+        if (config is null) return null;
+        config.HttpClientTimeout = requestTimeout;
+        return new k8s.Kubernetes(config);
     }
 
     public async Task<RingRecord?> ReadRingAsync(CancellationToken cancellationToken)

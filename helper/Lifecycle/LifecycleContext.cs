@@ -29,13 +29,18 @@ public sealed record LifecycleContext(
         // A redirect would make another host's answer count as this node's.
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(3) };
         var ns = env.PodNamespace ?? doc.Namespace;
+        var poll = PollIntervalFromEnvironment();
         return new LifecycleContext(
             doc, env,
             new OzoneCli(env.OzoneBin, doc.ServiceId, doc.Timeouts.Command, runner, log),
             new RatisJmxClient(http, log),
-            new KubeCluster(KubeCluster.Connect(env.Kubeconfig), doc, ns, log, env.PodName),
-            runner, log, TimeProvider.System, PollIntervalFromEnvironment());
+            new KubeCluster(KubeCluster.Connect(env.Kubeconfig, ApiRequestTimeout(poll)), doc, ns, log, env.PodName),
+            runner, log, TimeProvider.System, poll);
     }
+
+    /// <summary>How long one Kubernetes API request may take: five poll intervals, between 1 s and 10 s (10 s in production).</summary>
+    public static TimeSpan ApiRequestTimeout(TimeSpan pollInterval) =>
+        TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks * 5, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(10).Ticks));
 
     /// <summary>How often waits re-check the ring; tests and the twin shorten it.</summary>
     private static TimeSpan PollIntervalFromEnvironment() =>

@@ -21,6 +21,11 @@ public sealed class Starter(LifecycleContext ctx)
     /// <summary>Set when start itself stopped a bootstrap that did not finish in time.</summary>
     private string? stalled;
 
+    /// <summary>Kubernetes API calls that failed in a row, and when the next one may be made (issue 9: the OM's liveness never depends on the API).</summary>
+    private int apiFailures;
+    private DateTimeOffset apiRetryAt = DateTimeOffset.MinValue;
+    private ApiBackoff Backoff => new(ctx.PollInterval);
+
     public async Task<int> RunAsync(string[] command, CancellationToken cancellationToken)
     {
         if (command.Length == 0) throw LifecycleException.Refused("start needs the OM command after '--', e.g. 'om-lifecycle start -- ozone om'.");
@@ -31,7 +36,17 @@ public sealed class Starter(LifecycleContext ctx)
 
         while (true)
         {
-            var facts = await GatherAsync(self, cancellationToken);
+            StartFacts facts;
+            try
+            {
+                facts = await GatherAsync(self, cancellationToken);
+                ApiAnswered();
+            }
+            catch (Exception e) when (ApiFailures.IsTransient(e, cancellationToken))
+            {
+                await WaitForApiAsync(e, "read the ring record to decide", waitDeadline, cancellationToken);
+                continue;
+            }
             var plan = StartDecision.Decide(facts);
             ctx.Log.Info("start.decide", plan.Reason, ("node", self.Id), ("action", plan.Action.ToString()));
             Heartbeat(plan.Action.ToString(), plan.Reason);
@@ -52,7 +67,8 @@ public sealed class Starter(LifecycleContext ctx)
                 case StartAction.WipeStale:
                     VolumeWiper.Wipe(ctx.Doc.MetadataDir);
                     ctx.Log.Info("start.wipe", $"wiped the stale data of decommissioned {self.Id} before it joins again", ("node", self.Id));
-                    if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r.WithWiped(self.Id), cancellationToken);
+                    if (ctx.Kube.Available && !await TryBeforeRunAsync(() => ctx.Kube.UpdateRingAsync(r => r.WithWiped(self.Id), cancellationToken), "record the wipe", waitDeadline, cancellationToken))
+                        continue;
                     continue;
 
                 case StartAction.Member or StartAction.InitialMember:
@@ -66,7 +82,8 @@ public sealed class Starter(LifecycleContext ctx)
                     if (facts.Record?.Decommissioned.Contains(self.Id) == true)
                     {
                         // A reused ordinal: Ozone accepts the id again once no OM lists it as decommissioned.
-                        await ctx.Kube.UpdateRingAsync(r => r.WithoutDecommissioned([self.Id]), cancellationToken);
+                        if (!await TryBeforeRunAsync(() => ctx.Kube.UpdateRingAsync(r => r.WithoutDecommissioned([self.Id]), cancellationToken), "take this node off the decommissioned list", waitDeadline, cancellationToken))
+                            continue;
                         ctx.Log.Info("start.reuse", $"{self.Id} joins again: taken off the decommissioned list first", ("node", self.Id));
                         await ctx.PauseAsync(cancellationToken);
                         continue;
@@ -103,7 +120,21 @@ public sealed class Starter(LifecycleContext ctx)
     {
         Heartbeat("init", "ozone om --init");
         var started = ctx.Clock.GetUtcNow();
-        var result = await ctx.Runner.RunAsync(new ProcessSpec(command[0], [.. command[1..], "--init"]), cancellationToken);
+        ProcessResult result;
+        // `--init` can wait minutes for SCM: the heartbeat stays fresh meanwhile, so liveness does not kill a pod that is making progress.
+        using (var beating = new CancellationTokenSource())
+        {
+            var beat = KeepBeatingAsync("init", "ozone om --init (waiting for it to finish)", beating.Token);
+            try
+            {
+                result = await ctx.Runner.RunAsync(new ProcessSpec(command[0], [.. command[1..], "--init"]), cancellationToken);
+            }
+            finally
+            {
+                await beating.CancelAsync();
+                await beat;
+            }
+        }
         ctx.Log.Call(string.Join(' ', command) + " --init", "empty volume", $"exit {result.ExitCode}", ctx.Clock.GetUtcNow() - started);
         Console.Out.Write(result.StandardOutput);
         Console.Error.Write(result.StandardError);
@@ -150,13 +181,17 @@ public sealed class Starter(LifecycleContext ctx)
         var confirmed = markerMode is null;
         var lastView = RingView.Empty;
         var doc = ctx.Doc;
+        RingRecord? record = null;
+        RingView? unrecorded = null;
         while (!cancellationToken.IsCancellationRequested)
         {
             // Confirmation is watched closely; once a member, the sync is a slower background chore.
             for (var i = 0; i < (confirmed ? SyncEveryPolls : 1); i++) await ctx.PauseAsync(cancellationToken);
             if (child.HasExited) break;
-            if (!confirmed) Heartbeat(markerMode == "bootstrap" ? "bootstrapping" : "running", "waiting for the ring to confirm this node");
-            var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
+            // The heartbeat comes first and depends on nothing else: the API failing must not make the OM look hung.
+            Heartbeat(!confirmed && markerMode == "bootstrap" ? "bootstrapping" : "running", confirmed ? "member" : "waiting for the ring to confirm this node");
+            // With the API down, the last record read stands in (it only widens the ordinals observed).
+            if (ApiDue) await CallApiAsync(async t => record = await ctx.Kube.ReadRingAsync(t), "read the ring record", cancellationToken);
             var view = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
             if (view.HasLeader) lastView = view;
 
@@ -169,8 +204,7 @@ public sealed class Starter(LifecycleContext ctx)
                     confirmed = true;
                     ctx.Log.Info("start.confirmed", $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
                     Heartbeat("running", "confirmed member");
-                    if (ctx.Kube.Available)
-                        await ctx.Kube.UpdateRingAsync(r => r with { ActualVoters = view.Voters, Leader = view.LeaderId }, cancellationToken);
+                    if (ctx.Kube.Available) unrecorded = view;
                 }
                 else if (deadline is { } d && ctx.Clock.GetUtcNow() > d)
                 {
@@ -185,10 +219,106 @@ public sealed class Starter(LifecycleContext ctx)
                 else continue;
             }
 
-            doc = await FreshDocumentAsync(doc, cancellationToken);
+            // The voters seen at confirmation go into the record once the API answers.
+            if (unrecorded is { } seen && ApiDue &&
+                await CallApiAsync(t => ctx.Kube.UpdateRingAsync(r => r with { ActualVoters = seen.Voters, Leader = seen.LeaderId }, t), "record the voters", cancellationToken))
+                unrecorded = null;
+            // Without the API the mounted file is read; with it, only when no backoff runs (the last good document stands meanwhile).
+            if (!ctx.Kube.Available) doc = await FreshDocumentAsync(doc, cancellationToken);
+            else if (ApiDue) await CallApiAsync(async t => doc = await FreshDocumentAsync(doc, t), "read the membership", cancellationToken);
             var removed = ConfigWriter.Decommissioned(doc, record);
             ConfigWriter.Write(ctx with { Doc = doc }, ConfigWriter.FullRing(doc, lastView, removed), removed, self.Id);
             Heartbeat("running", "member");
+        }
+    }
+
+    /// <summary>
+    /// Before the OM runs, deciding needs the API: a transient failure is a warning and a wait with
+    /// backoff (the heartbeat says so), within timeouts.waitForTurn; then the decision is made again.
+    /// </summary>
+    private async Task WaitForApiAsync(Exception e, string what, DateTimeOffset waitDeadline, CancellationToken cancellationToken)
+    {
+        ApiFailed(e, what);
+        Heartbeat(StartAction.Wait.ToString(), "the Kubernetes API does not answer; deciding again once it does");
+        if (ctx.Clock.GetUtcNow() > waitDeadline)
+            throw LifecycleException.Deadline($"The Kubernetes API did not answer ({ApiFailures.Describe(e)}) for longer than timeouts.waitForTurn ({ctx.Doc.Timeouts.WaitForTurn.TotalSeconds:0} s); the pod restarts and tries again.");
+        var wait = apiRetryAt - ctx.Clock.GetUtcNow();
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, ctx.Clock, cancellationToken);
+    }
+
+    /// <summary>An API write before the OM runs; false (after waiting) when the API failed transiently and the decision must be made again.</summary>
+    private async Task<bool> TryBeforeRunAsync(Func<Task> call, string what, DateTimeOffset waitDeadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call();
+            ApiAnswered();
+            return true;
+        }
+        catch (Exception e) when (ApiFailures.IsTransient(e, cancellationToken))
+        {
+            await WaitForApiAsync(e, what, waitDeadline, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <summary>Whether a Kubernetes API call may be made now: the API exists and no backoff is running.</summary>
+    private bool ApiDue => ctx.Kube.Available && ctx.Clock.GetUtcNow() >= apiRetryAt;
+
+    /// <summary>
+    /// One API call while the OM runs. Any failure, transient or not (a 403 after an RBAC change),
+    /// is a warning and a later retry with backoff, never the end of start: the OM serves without
+    /// the API, and the API is only needed again for the next membership change.
+    /// </summary>
+    private async Task<bool> CallApiAsync(Func<CancellationToken, Task> call, string what, CancellationToken cancellationToken)
+    {
+        // An API server that takes the connection and never answers: give up on our side too, whatever the client does.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(LifecycleContext.ApiRequestTimeout(ctx.PollInterval));
+        try
+        {
+            await call(timeout.Token);
+            ApiAnswered();
+            return true;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Whatever the client throws (a status, a dropped connection, a body it cannot read).
+            ApiFailed(e, what);
+            return false;
+        }
+    }
+
+    private void ApiFailed(Exception e, string what)
+    {
+        apiFailures++;
+        var delay = Backoff.Delay(apiFailures, Random.Shared.NextDouble());
+        apiRetryAt = ctx.Clock.GetUtcNow() + delay;
+        ctx.Log.Warn("start.kube-unavailable", $"could not {what}: the Kubernetes API failed ({ApiFailures.Describe(e)}); the OM keeps running, retrying in {delay.TotalSeconds:0.0} s",
+            ("attempt", apiFailures), ("retryInMs", (long)delay.TotalMilliseconds));
+    }
+
+    private void ApiAnswered()
+    {
+        if (apiFailures == 0) return;
+        ctx.Log.Info("start.kube-available", $"the Kubernetes API answers again after {apiFailures} failed calls", ("failures", apiFailures));
+        apiFailures = 0;
+        apiRetryAt = DateTimeOffset.MinValue;
+    }
+
+    /// <summary>Refreshes the heartbeat every poll interval until cancelled, while start waits on something that is not a loop of its own.</summary>
+    private async Task KeepBeatingAsync(string phase, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (true)
+            {
+                await ctx.PauseAsync(cancellationToken);
+                Heartbeat(phase, reason);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -20,6 +20,17 @@ public static class ContainerImage
     ];
 
     /// <summary>
+    /// A container of the Ozone image (the chart's image.repository, apache/ozone by default; the
+    /// helper image is another repository) whose command is not overridden, so the image's
+    /// ENTRYPOINT runs before its args (Kubernetes: `command` replaces ENTRYPOINT, `args` only CMD).
+    /// </summary>
+    public static bool RunsOzoneEntrypoint(V1Container container) =>
+        (container.Command is null || container.Command.Count == 0) && Repository(container.Image) is { } repo && repo.Split('/')[^1] == "ozone";
+
+    private static string? Repository(string? image) =>
+        image is null ? null : image.LastIndexOf(':') is var colon && colon > image.LastIndexOf('/') ? image[..colon] : image;
+
+    /// <summary>
     /// The mounts a container can write, as `containerPath=hostPath`, for the simulator's launcher check: with
     /// readOnlyRootFilesystem only its mounts of emptyDir or persistent volumes that are not
     /// readOnly (ConfigMap, Secret, downward API and projected volumes are always read-only; a

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security;
 using k8s.Models;
 
 namespace ClusterTwin;
@@ -8,7 +7,8 @@ namespace ClusterTwin;
 /// Runs a rendered container as a local process, the way the kubelet and the image's entrypoint
 /// would: volumes become per-pod (or per-claim) directories and every path in env and files is
 /// mapped to them; the image's ENV applies unless the pod's env overrides it, and the simulator
-/// learns which of those directories the container can write; the OZONE-SITE.XML_ variables become ozone-site.xml at each start (envtoconf);
+/// learns which of those directories the container can write; a container of the Ozone image runs
+/// the image's entrypoint first (envtoconf, see <see cref="Entrypoint"/>);
 /// `/opt/om-lifecycle/om-lifecycle` is the published binary and `ozone` is the simulator.
 /// </summary>
 public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string simulatorDir)
@@ -59,9 +59,13 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
     public Process Start(PodSandbox pod, V1Container container, string logName)
     {
         var env = Environment(pod, container);
-        WriteOzoneSite(pod, container, env);
         var args = (container.Command ?? []).Concat(container.Args ?? []).ToList();
         if (args.Count == 0) throw new InvalidOperationException($"container {container.Name} has no args");
+        if (ContainerImage.RunsOzoneEntrypoint(container) && RunEntrypoint(pod, container, env) is { } failure)
+        {
+            // The entrypoint exits 1 before `exec "$@"`: the container fails with its message and the kubelet restarts it.
+            args = ["/bin/sh", "-c", "printf '%s\\n' \"$1\" >&2; exit 1", "entrypoint.sh", failure];
+        }
         var exe = args[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : args[0];
         var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
@@ -123,16 +127,13 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
         return env;
     }
 
-    /// <summary>The image entrypoint's envtoconf: ozone-site.xml from OZONE-SITE.XML_ variables, rewritten at every start.</summary>
-    private void WriteOzoneSite(PodSandbox pod, V1Container container, Dictionary<string, string> env)
-    {
-        // Only where the pod sets the conf dir: the image's default would be a path of this machine in pods without that mount.
-        if (!(container.Env ?? []).Any(e => e.Name == "OZONE_CONF_DIR") || !env.TryGetValue("OZONE_CONF_DIR", out var conf)) return;
-        Directory.CreateDirectory(conf);
-        var props = env.Where(kv => kv.Key.StartsWith("OZONE-SITE.XML_", StringComparison.Ordinal))
-            .Select(kv => $"<property><name>{SecurityElement.Escape(kv.Key["OZONE-SITE.XML_".Length..])}</name><value>{SecurityElement.Escape(kv.Value)}</value></property>");
-        File.WriteAllText(Path.Combine(conf, "ozone-site.xml"), "<?xml version=\"1.0\"?>\n<configuration>\n" + string.Join("\n", props) + "\n</configuration>\n");
-    }
+    /// <summary>
+    /// The image's entrypoint before `exec "$@"` (<see cref="Entrypoint"/>): envtoconf writes the
+    /// configuration files into ${HADOOP_CONF_DIR:-/opt/hadoop/etc/hadoop} at every start. Returns
+    /// null when it passed, or the message the container exits 1 with.
+    /// </summary>
+    public string? RunEntrypoint(PodSandbox pod, V1Container container, IReadOnlyDictionary<string, string> env) =>
+        Entrypoint.Run(env, ContainerImage.WritableDirs(pod, container), path => MapText(pod, path));
 
     /// <summary>
     /// Maps in-container absolute paths to the host directories behind the pod's volume mounts, in

@@ -37,6 +37,19 @@ public sealed class FakeKubeApiServer : IDisposable
     /// <summary>Requests ("VERB path") this predicate matches are answered 403 Forbidden, as RBAC would.</summary>
     public Func<string, bool>? Forbid { get; set; }
 
+    /// <summary>
+    /// While set, every request fails as during an API server outage or overload: 503 with a
+    /// Status body (an apiserver that is restarting or behind a load balancer without backends),
+    /// 429 with Retry-After (API Priority and Fairness rejecting the request), or the connection
+    /// dropped without an answer. Discovery and /version fail too: nothing answers.
+    /// </summary>
+    public ApiOutage? Outage { get; set; }
+
+    /// <summary>Requests answered with an outage's failure so far.</summary>
+    public int FailedRequests => Volatile.Read(ref failedRequests);
+
+    private int failedRequests;
+
     /// <summary>"VERB path" of every request, for tests that assert what a client asked.</summary>
     public IReadOnlyList<string> Requests { get { lock (requests) return [.. requests]; } }
 
@@ -85,6 +98,12 @@ public sealed class FakeKubeApiServer : IDisposable
         lock (requests) requests.Add($"{request.HttpMethod} {path}");
         string body;
         using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
+        if (Outage is { } outage)
+        {
+            Interlocked.Increment(ref failedRequests);
+            await FailAsync(context, outage);
+            return;
+        }
         var (status, response) = Forbid?.Invoke($"{request.HttpMethod} {path}") == true
             ? (403, Status(403, "Forbidden", $"{request.HttpMethod} {path} is forbidden"))
             : Route(request.HttpMethod, path, request.QueryString["labelSelector"], request.QueryString["fieldManager"], request.ContentType, body);
@@ -93,6 +112,30 @@ public sealed class FakeKubeApiServer : IDisposable
         context.Response.ContentType = "application/json";
         try
         {
+            await context.Response.OutputStream.WriteAsync(bytes);
+            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+        {
+        }
+    }
+
+    private static async Task FailAsync(HttpListenerContext context, ApiOutage outage)
+    {
+        try
+        {
+            if (outage == ApiOutage.DropConnection)
+            {
+                context.Response.Abort();
+                return;
+            }
+            var (code, reason) = outage == ApiOutage.TooManyRequests ? (429, "TooManyRequests") : (503, "ServiceUnavailable");
+            // The apiserver's APF rejection says "Retry-After: 1"; a 503 from the apiserver carries no Retry-After here.
+            if (outage == ApiOutage.TooManyRequests) context.Response.AddHeader("Retry-After", "1");
+            var bytes = Encoding.UTF8.GetBytes(Status(code, reason, outage == ApiOutage.TooManyRequests
+                ? "Too many requests, please try again later." : "the server is currently unable to handle the request").ToJsonString());
+            context.Response.StatusCode = code;
+            context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(bytes);
             context.Response.Close();
         }
@@ -215,4 +258,17 @@ public sealed class FakeKubeApiServer : IDisposable
         socket.Start();
         return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
+}
+
+/// <summary>How every request fails during an outage (<see cref="FakeKubeApiServer.Outage"/>).</summary>
+public enum ApiOutage
+{
+    /// <summary>503 Service Unavailable.</summary>
+    Unavailable,
+
+    /// <summary>429 Too Many Requests with Retry-After: 1.</summary>
+    TooManyRequests,
+
+    /// <summary>The connection is closed without an answer.</summary>
+    DropConnection,
 }

@@ -30,33 +30,45 @@ public static class Launcher
         if (!Daemons.Contains(subcommand)) return;
         var home = Env("OZONE_HOME") ?? "/opt/hadoop";
         // Set but empty: a read-only root filesystem with no writable mount.
-        var mounts = Environment.GetEnvironmentVariable(WritableDirsVariable)?.Split(';', StringSplitOptions.RemoveEmptyEntries);
+        var mounts = WritableMounts();
         Verify(Env("OZONE_PID_DIR") ?? "/tmp", mounts);
         Verify(Env("OZONE_LOG_DIR") ?? $"{home}/logs", mounts);
     }
 
     private static bool Under(string dir, string root) => dir == root || dir.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal);
 
+    /// <summary>
+    /// Where a container directory can be written, given the writable mounts of
+    /// <see cref="WritableDirsVariable"/>: the host directory behind the writable mount that holds
+    /// it, "" when only the writable root filesystem holds it (a path of the image, not of this
+    /// machine), or null when it is on the read-only root filesystem. Without mounts (a plain
+    /// process) the directory is itself.
+    /// </summary>
+    public static string? WritableLocation(string dir, string[]? mounts)
+    {
+        if (mounts is null) return dir;
+        foreach (var entry in mounts)
+        {
+            if (entry == "/") continue;
+            var (container, onHost) = (entry[..entry.IndexOf('=')], entry[(entry.IndexOf('=') + 1)..]);
+            if (Under(dir, onHost)) return dir;
+            if (Under(dir, container)) return onHost + dir[container.TrimEnd('/').Length..];
+        }
+        return mounts.Contains("/") ? "" : null;
+    }
+
+    /// <summary>The writable mounts the twin set for this process, or null for a plain process.</summary>
+    public static string[]? WritableMounts() =>
+        Environment.GetEnvironmentVariable(WritableDirsVariable)?.Split(';', StringSplitOptions.RemoveEmptyEntries);
+
     private static void Verify(string dir, string[]? mounts)
     {
-        var host = dir;
-        if (mounts is not null)
-        {
-            // The root filesystem is writable: the directory exists or can be made (the image's own
-            // dirs, such as /var/log/hadoop, are 1777), and it is not on this machine to touch.
-            if (mounts.Contains("/")) return;
-            string? mapped = null;
-            foreach (var entry in mounts)
-            {
-                var (container, onHost) = (entry[..entry.IndexOf('=')], entry[(entry.IndexOf('=') + 1)..]);
-                if (Under(dir, onHost)) mapped = dir;
-                else if (Under(dir, container)) mapped = onHost + dir[container.TrimEnd('/').Length..];
-                if (mapped is not null) break;
-            }
-            // Outside every writable mount: the real touch fails on the read-only root filesystem.
-            // (mkdir fails first, with "Unable to create", for a directory the image lacks; same exit.)
-            host = mapped ?? throw new SimExit(1, $"ERROR: Unable to write in {dir}. Aborting.");
-        }
+        // Outside every writable mount: the real touch fails on the read-only root filesystem.
+        // (mkdir fails first, with "Unable to create", for a directory the image lacks; same exit.)
+        var host = WritableLocation(dir, mounts) ?? throw new SimExit(1, $"ERROR: Unable to write in {dir}. Aborting.");
+        // The root filesystem is writable: the directory exists or can be made (the image's own
+        // dirs, such as /var/log/hadoop, are 1777), and it is not on this machine to touch.
+        if (host.Length == 0) return;
         if (!Directory.Exists(host))
         {
             Console.Error.WriteLine($"WARNING: {dir} does not exist. Creating.");

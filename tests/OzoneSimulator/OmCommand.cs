@@ -24,6 +24,9 @@ public sealed class OmCommand(SimState state, SimConfig config)
         if (init || bootstrap)
         {
             if (state.TakeForcedExit("init", nodeId) is { } forced) throw new SimExit(forced, "OM Init failed.");
+            // OzoneManager.omInit fetches ScmInfo from SCM through the SCM client's retry policy, so
+            // with SCM unreachable `--init` keeps waiting instead of failing.
+            while (state.Faults().ScmUnreachable.Contains(nodeId)) Thread.Sleep(100);
             Init(nodeId, metadataDir);
             if (init) return 0;
         }

@@ -50,6 +50,9 @@ public sealed class Faults
     public bool RefuseTransfer { get; set; }
     public List<string> GarbageJmx { get; set; } = [];
     public List<ForcedExit> ForcedExits { get; set; } = [];
+
+    /// <summary>Nodes whose `ozone om --init` waits for SCM until they are taken off this list.</summary>
+    public List<string> ScmUnreachable { get; set; } = [];
 }
 
 /// <summary>Makes a command exit with a code: command is "init", "bootstrap", "roles", "decommission" or "transfer".</summary>

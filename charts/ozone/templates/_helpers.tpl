@@ -173,8 +173,7 @@ timeouts:
 
 {{/* ozone.commonEnv: static Ozone settings every component shares (never the OM membership). */}}
 {{- define "ozone.commonEnv" -}}
-- name: OZONE_CONF_DIR
-  value: {{ .Values.configuration.dir | quote }}
+{{ include "ozone.pod.confEnv" . }}
 {{ include "ozone.pod.launcherEnv" . }}
 - name: OZONE-SITE.XML_ozone.scm.names
   value: {{ include "ozone.scm.hosts" . | quote }}

@@ -16,6 +16,19 @@ explicitly on writable mounts because the root filesystem is read-only.
   value: {{ include "ozone.pod.pidDir" . | quote }}
 {{- end -}}
 
+{{/*
+ozone.pod.confEnv: where Ozone reads its configuration and where the image's entrypoint writes it.
+The entrypoint runs envtoconf into ${HADOOP_CONF_DIR:-/opt/hadoop/etc/hadoop} at every start and
+exits before Ozone starts when it cannot write there; the image sets OZONE_CONF_DIR but not
+HADOOP_CONF_DIR, so both point at the writable conf emptyDir.
+*/}}
+{{- define "ozone.pod.confEnv" -}}
+- name: OZONE_CONF_DIR
+  value: {{ .Values.configuration.dir | quote }}
+- name: HADOOP_CONF_DIR
+  value: {{ .Values.configuration.dir | quote }}
+{{- end -}}
+
 {{/* ozone.pod.volumeMounts: mounts every Ozone container has: writable conf dir, config files, /tmp (pid dir) and the log dir (the root filesystem is read-only). */}}
 {{- define "ozone.pod.volumeMounts" -}}
 - name: conf

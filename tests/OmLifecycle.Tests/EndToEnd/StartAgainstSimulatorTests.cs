@@ -137,6 +137,40 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
         result.Stdout.Should().Contain($"\"term\": {ring.Ring().Term}", "the leader's Raft term, from its JMX");
     }
 
+    // The image's entrypoint (apache/ozone dockerlibexec/entrypoint.sh) runs envtoconf.py into
+    // ${HADOOP_CONF_DIR}, the OM's conf dir, at every container start, before `exec "$@"` runs
+    // om-lifecycle: the file it writes has only the OZONE-SITE.XML_ properties, on one line each,
+    // unescaped, without the membership keys om-lifecycle wrote at the previous start.
+    [Fact]
+    public async Task The_OM_runs_with_om_lifecycles_ozone_site_over_the_one_the_entrypoint_generates_at_every_start()
+    {
+        for (var i = 0; i < 3; i++) { ring.WriteMembership(i, ring.Membership(3, null)); WriteAsEnvtoconf(i); }
+        for (var i = 0; i < 3; i++) ring.StartPod(i);
+        await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == 3 && Enumerable.Range(0, 3).All(i => File.Exists(ring.MarkerPath(i))), "a ring of 3 with markers");
+        var site = Path.Combine(ring.NodeDir(0), "conf", "ozone-site.xml");
+        Properties(site).Should().ContainKey("ozone.om.nodes.ozone").And.Contain("ozone.om.envtoconf.marker", "a & b");
+
+        await ring.StopPodAsync(0);
+        WriteAsEnvtoconf(0);
+        Properties(site).Should().NotContainKey("ozone.om.nodes.ozone", "the restarted container's entrypoint rewrote the file from the environment alone");
+        ring.StartPod(0);
+        await ring.WaitUntilAsync(r => r.Running.ContainsKey("ozone-om-0") && r.Voters.Count == 3, "ozone-om-0 running again as a member");
+
+        var after = Properties(site);
+        after.Should().Contain("ozone.om.nodes.ozone", "ozone-om-0,ozone-om-1,ozone-om-2").And.Contain("ozone.om.envtoconf.marker", "a & b")
+            .And.Contain("ozone.metadata.dirs", ring.MetadataDir(0));
+        ring.Ring().Voters.Should().BeEquivalentTo("ozone-om-0", "ozone-om-1", "ozone-om-2");
+    }
+
+    /// <summary>ozone-site.xml as envtoconf.py writes it: one property per line, values as given (an escaped one here, so the file stays readable).</summary>
+    private void WriteAsEnvtoconf(int ordinal) =>
+        File.WriteAllText(Path.Combine(ring.NodeDir(ordinal), "conf", "ozone-site.xml"),
+            $"<configuration>\n<property><name>ozone.metadata.dirs</name><value>{ring.MetadataDir(ordinal)}</value></property>\n" +
+            "<property><name>ozone.om.envtoconf.marker</name><value>a &amp; b</value></property>\n</configuration>\n");
+
+    private static Dictionary<string, string> Properties(string path) =>
+        System.Xml.Linq.XDocument.Load(path).Root!.Elements("property").ToDictionary(p => p.Element("name")!.Value.Trim(), p => p.Element("value")?.Value ?? "");
+
     private async Task InstallAsync(int replicas)
     {
         for (var i = 0; i < replicas; i++) ring.WriteMembership(i, ring.Membership(replicas, null));

@@ -22,8 +22,7 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
   args:
     {{- toYaml (concat (list "/opt/om-lifecycle/om-lifecycle") .args) | nindent 4 }}
   env:
-    - name: OZONE_CONF_DIR
-      value: {{ .ctx.Values.configuration.dir | quote }}
+    {{- include "ozone.pod.confEnv" .ctx | nindent 4 }}
     {{- include "ozone.pod.launcherEnv" .ctx | nindent 4 }}
     {{- include "ozone.pod.downwardEnv" .ctx | nindent 4 }}
   securityContext:
