@@ -28,13 +28,33 @@ public sealed record LifecycleContext(
         var runner = new ProcessRunner();
         // A redirect would make another host's answer count as this node's.
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(3) };
+        if (env.PodNamespace is { } podNamespace && !Names.IsLabel(podNamespace))
+            throw Cli.LifecycleException.Refused(
+                $"POD_NAMESPACE is '{Cli.CommandBoundary.OneLine(podNamespace, 80)}', which is not a namespace name (a DNS label: lower-case letters, digits and '-', at most 63 characters). Set it from the pod's metadata.namespace as the chart does, or unset it to use the document's namespace '{doc.Namespace}'.");
         var ns = env.PodNamespace ?? doc.Namespace;
         return new LifecycleContext(
             doc, env,
             new OzoneCli(env.OzoneBin, doc.ServiceId, doc.Timeouts.Command, runner, log),
             new RatisJmxClient(http, log),
-            new KubeCluster(KubeCluster.Connect(env.Kubeconfig), doc, ns, log, env.PodName),
+            new KubeCluster(ConnectKubernetes(env.Kubeconfig), doc, ns, log, env.PodName),
             runner, log, TimeProvider.System, PollIntervalFromEnvironment());
+    }
+
+    /// <summary>The API client, or a refusal that says what is wrong with the kubeconfig (never the client library's stack trace).</summary>
+    private static k8s.IKubernetes? ConnectKubernetes(string? kubeconfig)
+    {
+        const string Fix = "Point OM_LIFECYCLE_KUBECONFIG at a kubeconfig file with a current context (e.g. from 'kubectl config view --minify --flatten'), or unset it inside a pod to use the service account.";
+        if (kubeconfig is not null) Cli.InputFile.ReadText(kubeconfig, "the kubeconfig in OM_LIFECYCLE_KUBECONFIG", Fix, MembershipLimits.MaxDocumentBytes);
+        try
+        {
+            return KubeCluster.Connect(kubeconfig);
+        }
+        catch (Exception e) when (e is not Cli.LifecycleException)
+        {
+            throw Cli.LifecycleException.Refused(kubeconfig is null
+                ? $"This pod's service account cannot be used for the Kubernetes API ({e.GetType().Name}: {Cli.CommandBoundary.OneLine(e.Message, 200)}). Check that the pod mounts its service account token (automountServiceAccountToken), or set OM_LIFECYCLE_KUBECONFIG."
+                : $"OM_LIFECYCLE_KUBECONFIG={kubeconfig} is not a usable kubeconfig ({e.GetType().Name}: {Cli.CommandBoundary.OneLine(e.Message, 200)}). {Fix}");
+        }
     }
 
     /// <summary>How often waits re-check the ring; tests and the twin shorten it.</summary>
