@@ -3,15 +3,23 @@ using OmLifecycle.Cli;
 using OmLifecycle.Lifecycle;
 
 // Program.cs only builds the command tree; each action reads its values and calls one method.
-var parsed = OmLifecycleCli.Build().Parse(args);
-if (parsed.Errors.Count > 0)
+try
 {
-    // Usage errors exit 2 (documented), not System.CommandLine's default 1.
-    foreach (var error in parsed.Errors) Console.Error.WriteLine($"om-lifecycle: {error.Message}");
-    Console.Error.WriteLine("Run 'om-lifecycle --help' (or '<command> --help') for usage.");
-    return (int)ExitCode.Usage;
+    var parsed = OmLifecycleCli.Build().Parse(args);
+    if (parsed.Errors.Count > 0)
+    {
+        // Usage errors exit 2 (documented), not System.CommandLine's default 1.
+        foreach (var error in parsed.Errors) Console.Error.WriteLine($"om-lifecycle: {error.Message}");
+        Console.Error.WriteLine("Run 'om-lifecycle --help' (or '<command> --help') for usage.");
+        return (int)ExitCode.Usage;
+    }
+    // Every action ends in CommandBoundary; System.CommandLine's own handler would print a stack trace and exit 1.
+    return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
-return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+catch (Exception e)
+{
+    return CommandBoundary.Report(e);
+}
 
 internal static class OmLifecycleCli
 {
@@ -67,7 +75,7 @@ internal static class OmLifecycleCli
     {
         ProbeKind.AcceptOnlyFromAmong("started", "ready");
         Output.AcceptOnlyFromAmong("table", "json");
-        var root = new RootCommand("om-lifecycle: keeps an Apache Ozone OM ring's membership right on Kubernetes. Exit codes: 0 done, 1 refused, 2 usage, 3 deadline passed, 4 Ozone failed.")
+        var root = new RootCommand("om-lifecycle: keeps an Apache Ozone OM ring's membership right on Kubernetes. Exit codes: 0 done, 1 refused, 2 usage, 3 deadline passed, 4 Ozone failed, 5 Kubernetes API failed, 70 internal error.")
         {
             Membership,
         };

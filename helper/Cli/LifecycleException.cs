@@ -13,4 +13,6 @@ public sealed class LifecycleException(ExitCode code, string message) : Exceptio
     public static LifecycleException Deadline(string message) => new(ExitCode.DeadlinePassed, message);
 
     public static LifecycleException Ozone(string message) => new(ExitCode.OzoneFailed, message);
+
+    public static LifecycleException Kubernetes(string message) => new(ExitCode.KubernetesFailed, message);
 }

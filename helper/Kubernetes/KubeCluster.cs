@@ -211,7 +211,8 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
         {
             return await read();
         }
-        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+        // Only the API server's own NotFound Status means "absent"; a 404 page from a proxy or a wrong URL is an error.
+        catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound && e.Response.Content?.Contains("\"kind\":\"Status\"", StringComparison.Ordinal) != false)
         {
             return null;
         }

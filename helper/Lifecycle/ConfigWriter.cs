@@ -31,7 +31,16 @@ public static class ConfigWriter
     public static bool Write(LifecycleContext ctx, IEnumerable<OmNode> ring, IReadOnlyList<OmNode> removed, string? selfId)
     {
         var keys = MembershipKeys.For(ctx.Doc, ring, removed, selfId);
-        var changed = OzoneSiteXml.Merge(ctx.Env.OzoneSitePath, keys, key => MembershipKeys.IsOwned(key, ctx.Doc.ServiceId));
+        bool changed;
+        try
+        {
+            changed = OzoneSiteXml.Merge(ctx.Env.OzoneSitePath, keys, key => MembershipKeys.IsOwned(key, ctx.Doc.ServiceId));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Cli.LifecycleException.Refused(
+                $"Cannot write {ctx.Env.OzoneSitePath} ({Cli.CommandBoundary.OneLine(e.Message, 200)}). OZONE_CONF_DIR ({ctx.Env.OzoneConfDir}) must be a writable directory where ozone-site.xml is a file (the image's conf dir, or an emptyDir); nothing was started.");
+        }
         if (changed)
         {
             ctx.Log.Info("config.write", $"wrote the OM membership into {ctx.Env.OzoneSitePath}",

@@ -80,6 +80,8 @@ public static class HookSupport
     {
         if (replicas < 1)
             throw LifecycleException.Refused($"--replicas is {replicas}; an OM ring keeps at least 1 node. Set om.replicas to 1 or more.");
+        if (replicas > MembershipLimits.MaxReplicas)
+            throw LifecycleException.Refused($"--replicas is {replicas}; at most {MembershipLimits.MaxReplicas} OMs are supported. Pass the desired om.replicas, {MembershipLimits.MaxReplicas} or fewer; nothing was changed.");
         return replicas;
     }
 }

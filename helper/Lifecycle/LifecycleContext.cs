@@ -28,19 +28,39 @@ public sealed record LifecycleContext(
         var runner = new ProcessRunner();
         // A redirect would make another host's answer count as this node's.
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(3) };
+        if (env.PodNamespace is { } podNamespace && !Names.IsLabel(podNamespace))
+            throw Cli.LifecycleException.Refused(
+                $"POD_NAMESPACE is '{Cli.CommandBoundary.OneLine(podNamespace, 80)}', which is not a namespace name (a DNS label: lower-case letters, digits and '-', at most 63 characters). Set it from the pod's metadata.namespace as the chart does, or unset it to use the document's namespace '{doc.Namespace}'.");
         var ns = env.PodNamespace ?? doc.Namespace;
         var poll = PollIntervalFromEnvironment();
         return new LifecycleContext(
             doc, env,
             new OzoneCli(env.OzoneBin, doc.ServiceId, doc.Timeouts.Command, runner, log),
             new RatisJmxClient(http, log),
-            new KubeCluster(KubeCluster.Connect(env.Kubeconfig, ApiRequestTimeout(poll)), doc, ns, log, env.PodName),
+            new KubeCluster(ConnectKubernetes(env.Kubeconfig, ApiRequestTimeout(poll)), doc, ns, log, env.PodName),
             runner, log, TimeProvider.System, poll);
     }
 
     /// <summary>How long one Kubernetes API request may take: five poll intervals, between 1 s and 10 s (10 s in production).</summary>
     public static TimeSpan ApiRequestTimeout(TimeSpan pollInterval) =>
         TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks * 5, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(10).Ticks));
+
+    /// <summary>The API client, or a refusal that says what is wrong with the kubeconfig (never the client library's stack trace).</summary>
+    private static k8s.IKubernetes? ConnectKubernetes(string? kubeconfig, TimeSpan requestTimeout)
+    {
+        const string Fix = "Point OM_LIFECYCLE_KUBECONFIG at a kubeconfig file with a current context (e.g. from 'kubectl config view --minify --flatten'), or unset it inside a pod to use the service account.";
+        if (kubeconfig is not null) Cli.InputFile.ReadText(kubeconfig, "the kubeconfig in OM_LIFECYCLE_KUBECONFIG", Fix, MembershipLimits.MaxDocumentBytes);
+        try
+        {
+            return KubeCluster.Connect(kubeconfig, requestTimeout);
+        }
+        catch (Exception e) when (e is not Cli.LifecycleException)
+        {
+            throw Cli.LifecycleException.Refused(kubeconfig is null
+                ? $"This pod's service account cannot be used for the Kubernetes API ({e.GetType().Name}: {Cli.CommandBoundary.OneLine(e.Message, 200)}). Check that the pod mounts its service account token (automountServiceAccountToken), or set OM_LIFECYCLE_KUBECONFIG."
+                : $"OM_LIFECYCLE_KUBECONFIG={kubeconfig} is not a usable kubeconfig ({e.GetType().Name}: {Cli.CommandBoundary.OneLine(e.Message, 200)}). {Fix}");
+        }
+    }
 
     /// <summary>How often waits re-check the ring; tests and the twin shorten it.</summary>
     private static TimeSpan PollIntervalFromEnvironment() =>

@@ -40,8 +40,9 @@ public sealed record MembershipDocument(
     {
         if (!nodeId.StartsWith(NodeIdPrefix, StringComparison.Ordinal)) return null;
         var rest = nodeId[NodeIdPrefix.Length..];
-        if (rest.Length == 0 || rest.Length > 4 || !rest.All(char.IsAsciiDigit) || (rest.Length > 1 && rest[0] == '0')) return null;
-        return int.Parse(rest, System.Globalization.CultureInfo.InvariantCulture);
+        if (rest.Length == 0 || rest.Length > 2 || !rest.All(char.IsAsciiDigit) || (rest.Length > 1 && rest[0] == '0')) return null;
+        var ordinal = int.Parse(rest, System.Globalization.CultureInfo.InvariantCulture);
+        return ordinal < MembershipLimits.MaxReplicas ? ordinal : null;
     }
 
     /// <summary>The node for an id of this ring; refuses ids that are not of the form prefix + ordinal.</summary>

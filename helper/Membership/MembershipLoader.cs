@@ -1,6 +1,7 @@
 using System.Globalization;
 using OmLifecycle.Cli;
 using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
 using YamlDotNet.RepresentationModel;
 
 namespace OmLifecycle.Membership;
@@ -19,18 +20,16 @@ public static class MembershipLoader
         "nodeIdPrefix", "hostPattern", "headlessService", "nodes", "joining", "leaving", "ports", "paths", "timeouts",
     ];
 
+    private static readonly HashSet<string> NodeKeys = ["id", "host"];
+    private static readonly HashSet<string> PortKeys = ["rpc", "ratis", "http"];
+    private static readonly HashSet<string> PathKeys = ["metadataDir"];
+    private static readonly HashSet<string> TimeoutKeys = ["bootstrap", "waitForTurn", "command", "decommission"];
+
     public static MembershipDocument LoadFile(string path)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw LifecycleException.Refused(
-                $"Cannot read the membership document at {path} ({e.Message}). Mount the '<release>-om-membership' ConfigMap there, or pass --membership PATH / set OM_LIFECYCLE_MEMBERSHIP.");
-        }
+        var text = InputFile.ReadText(path, "the membership document",
+            $"Point --membership (or OM_LIFECYCLE_MEMBERSHIP) at the file itself, by default {DefaultPath} where the chart mounts the '<release>-om-membership' ConfigMap as a directory.",
+            MembershipLimits.MaxDocumentBytes);
         return Parse(text, path);
     }
 
@@ -40,10 +39,7 @@ public static class MembershipLoader
         var errors = new List<string>();
         var reader = new FieldReader(root, errors);
 
-        foreach (var key in root.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? ""))
-        {
-            if (!KnownKeys.Contains(key)) errors.Add($"'{key}' is not a field of the membership document; remove it or fix its spelling.");
-        }
+        reader.RejectUnknown(KnownKeys);
 
         var version = reader.Int("version", required: true);
         if (version is not null && version != 1) errors.Add($"'version' is {version}; this om-lifecycle reads version 1. Render the chart and om-lifecycle from the same release.");
@@ -55,9 +51,10 @@ public static class MembershipLoader
         var ringConfigMap = reader.String("ringConfigMap", Names.IsLabel, "a ConfigMap name, e.g. 'ozone-om-ring'");
         var replicas = reader.Int("replicas", required: true);
         if (replicas is < 1) errors.Add($"'replicas' is {replicas}; an OM ring needs at least 1 node. Set om.replicas to 1 or more (odd: 1, 3, 5).");
-        if (replicas is > 99) errors.Add($"'replicas' is {replicas}; at most 99 OMs are supported. Set om.replicas to 99 or fewer.");
+        if (replicas is > MembershipLimits.MaxReplicas) errors.Add($"'replicas' is {replicas}; at most {MembershipLimits.MaxReplicas} OMs are supported. Set om.replicas to {MembershipLimits.MaxReplicas} or fewer.");
         var previous = reader.Int("previousReplicas", required: false);
-        if (previous is < 0) errors.Add($"'previousReplicas' is {previous}; it is the live StatefulSet size (0 or more) or null when unknown.");
+        if (previous is < 0 or > MembershipLimits.MaxReplicas)
+            errors.Add($"'previousReplicas' is {previous}; it is the live OM StatefulSet's size, 0..{MembershipLimits.MaxReplicas} (at most {MembershipLimits.MaxReplicas} OMs are supported), or null when unknown. Check 'kubectl get statefulset' and render the chart again.");
         var prefix = reader.String("nodeIdPrefix", p => p.EndsWith('-') && Names.IsLabel(p.TrimEnd('-')), "the StatefulSet name followed by '-', e.g. 'ozone-om-'");
         var hostPattern = reader.String("hostPattern", p => p.Contains("{id}", StringComparison.Ordinal) || p.Contains("{ordinal}", StringComparison.Ordinal),
             "a host name with {id} or {ordinal}, e.g. '{id}.ozone-om-headless.default.svc.cluster.local'");
@@ -68,6 +65,7 @@ public static class MembershipLoader
 
         var ports = reader.Map("ports");
         var portReader = new FieldReader(ports, errors, "ports.");
+        portReader.RejectUnknown(PortKeys);
         var rpc = portReader.Int("rpc", required: true);
         var ratis = portReader.Int("ratis", required: true);
         var http = portReader.Int("http", required: true);
@@ -78,16 +76,20 @@ public static class MembershipLoader
         if (rpc is not null && (rpc == ratis || rpc == http || ratis == http)) errors.Add("'ports' has the same number twice; rpc, ratis and http need distinct ports (defaults 9862, 9872, 9874).");
 
         var paths = reader.Map("paths");
-        var metadataDir = new FieldReader(paths, errors, "paths.").String("metadataDir", p => p.StartsWith('/') && !p.Contains("..", StringComparison.Ordinal) && p.Length > 1,
-            "an absolute directory, e.g. '/data/metadata' (ozone.metadata.dirs)");
+        var pathReader = new FieldReader(paths, errors, "paths.");
+        pathReader.RejectUnknown(PathKeys);
+        var metadataDir = pathReader.String("metadataDir", MembershipLimits.IsDataDirectory,
+            "an absolute, normalized directory that is not / or a system directory, e.g. '/data/metadata' (ozone.metadata.dirs; wipe deletes the OM data under it)");
 
         var timeouts = reader.Map("timeouts");
         var timeoutReader = new FieldReader(timeouts, errors, "timeouts.");
+        timeoutReader.RejectUnknown(TimeoutKeys);
         TimeSpan Seconds(string key)
         {
             var v = timeoutReader.Int(key, required: true);
-            if (v is < 1) errors.Add($"'timeouts.{key}' is {v}; give a number of seconds above 0.");
-            return TimeSpan.FromSeconds(v is > 0 ? v.Value : 1);
+            if (v is < 1 or > MembershipLimits.MaxTimeoutSeconds)
+                errors.Add($"'timeouts.{key}' is {v}; give a number of seconds above 0 and at most {MembershipLimits.MaxTimeoutSeconds} (one day), e.g. om.lifecycle.{key}Timeout in the chart's values.");
+            return TimeSpan.FromSeconds(v is > 0 and <= MembershipLimits.MaxTimeoutSeconds ? v.Value : 1);
         }
         var timeoutValues = new OmTimeouts(Seconds("bootstrap"), Seconds("waitForTurn"), Seconds("command"), Seconds("decommission"));
 
@@ -99,7 +101,7 @@ public static class MembershipLoader
             CheckConsistency(doc, errors);
             if (errors.Count == 0) return doc;
         }
-        throw LifecycleException.Refused($"The membership document {source} is invalid: " + string.Join(" ", errors));
+        throw LifecycleException.Refused($"The membership document {source} is invalid: " + Sentences(errors));
     }
 
     private static void CheckConsistency(MembershipDocument doc, List<string> errors)
@@ -128,20 +130,87 @@ public static class MembershipLoader
             errors.Add($"'leaving' names '{id}', which is still a desired node; only ordinals at or above 'replicas' ({doc.Replicas}) can leave.");
     }
 
+    /// <summary>At most this many problems are listed; a hostile document must not make a megabyte-long line.</summary>
+    private const int MaxListed = 10;
+
+    private static string Sentences(IReadOnlyList<string> errors) =>
+        errors.Count <= MaxListed
+            ? string.Join(" ", errors)
+            : string.Join(" ", errors.Take(MaxListed)) + $" (and {errors.Count - MaxListed} more problems of the same kind.)";
+
     private static YamlMappingNode ReadRoot(string text, string source)
     {
         var stream = new YamlStream();
         try
         {
+            // The structure is checked on the event stream first: YamlStream builds its tree recursively,
+            // so a deeply nested document would overflow the stack, and it stops at the first duplicate key.
+            var problems = StructureProblems(text);
+            if (problems.Count > 0) throw LifecycleException.Refused($"The membership document {source} is invalid: " + Sentences(problems) + " Re-render it with the chart.");
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
         {
-            throw LifecycleException.Refused($"The membership document {source} is not valid YAML (line {e.Start.Line}, column {e.Start.Column}: {e.Message}). Re-render it with the chart.");
+            throw LifecycleException.Refused($"The membership document {source} is not valid YAML (line {e.Start.Line}, column {e.Start.Column}: {CommandBoundary.OneLine(e.Message, 200)}). Re-render it with the chart.");
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw LifecycleException.Refused($"The membership document {source} must be one YAML mapping (version, serviceId, replicas, nodes, ...); it is empty or of another shape. Re-render it with the chart.");
         return root;
+    }
+
+    /// <summary>Nesting deeper than the document ever is, keys that are not text, keys given twice.</summary>
+    private static List<string> StructureProblems(string text)
+    {
+        var problems = new List<string>();
+        var parser = new Parser(new StringReader(text));
+        var frames = new Stack<Frame>();
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            if (current is NodeEvent or AnchorAlias && frames.TryPeek(out var parent))
+            {
+                var childPath = parent.ChildPath();
+                if (parent.Keys is not null && parent.ExpectKey)
+                {
+                    if (current is Scalar { Value: var key })
+                    {
+                        if (!parent.Keys.Add(key)) problems.Add($"'{parent.Path}{key}' is given more than once; keep one.");
+                        parent.LastKey = key;
+                    }
+                    else problems.Add($"A key in '{(parent.Path.Length == 0 ? "the top level" : parent.Path.TrimEnd('.'))}' is not text (a list, a mapping or an alias used as a key); keys are field names such as 'replicas'.");
+                    parent.ExpectKey = false;
+                }
+                else
+                {
+                    if (parent.Keys is not null) parent.ExpectKey = true;
+                    else parent.Index++;
+                }
+                if (current is MappingStart or SequenceStart)
+                {
+                    if (frames.Count >= MembershipLimits.MaxNesting)
+                    {
+                        problems.Add($"it is nested more than {MembershipLimits.MaxNesting} levels deep (at '{childPath.TrimEnd('.')}'); the document is a few flat mappings and lists.");
+                        return problems;
+                    }
+                    frames.Push(new Frame(childPath, current is MappingStart));
+                }
+            }
+            else if (current is MappingStart or SequenceStart) frames.Push(new Frame("", current is MappingStart));
+            else if (current is MappingEnd or SequenceEnd) frames.Pop();
+        }
+        return problems;
+    }
+
+    private sealed class Frame(string path, bool mapping)
+    {
+        public string Path { get; } = path;
+        public HashSet<string>? Keys { get; } = mapping ? new HashSet<string>(StringComparer.Ordinal) : null;
+        public bool ExpectKey { get; set; } = true;
+        public string LastKey { get; set; } = "";
+        public int Index { get; set; } = -1;
+
+        /// <summary>The path of the node that starts now: after a key, that key; in a list, the next index.</summary>
+        public string ChildPath() => Keys is not null ? $"{Path}{LastKey}." : $"{Path.TrimEnd('.')}[{Index + 1}].";
     }
 
     /// <summary>Reads typed fields of one mapping, adding a sentence per problem.</summary>
@@ -149,6 +218,15 @@ public static class MembershipLoader
     {
         private YamlNode? Get(string key) =>
             map is not null && map.Children.TryGetValue(new YamlScalarNode(key), out var node) ? node : null;
+
+        /// <summary>Names the first few keys that are not fields; the rest only by their number.</summary>
+        public void RejectUnknown(IReadOnlySet<string> known)
+        {
+            if (map is null) return;
+            var unknown = map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").Where(k => !known.Contains(k)).ToList();
+            foreach (var key in unknown.Take(3)) errors.Add($"'{path}{CommandBoundary.OneLine(key, 60)}' is not a field of the membership document; remove it or fix its spelling.");
+            if (unknown.Count > 3) errors.Add($"(and {unknown.Count - 3} more unknown keys)");
+        }
 
         private static bool IsNull(YamlNode? node) =>
             node is null || (node is YamlScalarNode s && s.Style == ScalarStyle.Plain && (s.Value is null or "" or "~" or "null"));
@@ -213,6 +291,7 @@ public static class MembershipLoader
             {
                 if (seq.Children[i] is not YamlMappingNode item) { errors.Add($"'{key}[{i}]' must be a mapping with 'id' and 'host'."); continue; }
                 var r = new FieldReader(item, errors, $"{key}[{i}].");
+                r.RejectUnknown(NodeKeys);
                 var id = r.String("id", Names.IsNodeId, "a node id: lower-case letters, digits and '-'");
                 var host = r.String("host", Names.IsHost, "a host name: lower-case letters, digits, '-' and '.'");
                 if (id is not null && host is not null) nodes.Add(new OmNode(id, i, host));

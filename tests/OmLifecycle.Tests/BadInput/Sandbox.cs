@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using OmLifecycle.Tests.Membership;
+
+namespace OmLifecycle.Tests.BadInput;
+
+/// <summary>A case's own directory: a valid membership document, a conf dir, a data dir, a run dir.</summary>
+public sealed class Sandbox : IDisposable
+{
+    public Sandbox()
+    {
+        Dir = Directory.CreateTempSubdirectory("ombad").FullName;
+        Directory.CreateDirectory(ConfDir);
+        File.WriteAllText(MembershipPath, ValidDocument());
+    }
+
+    public string Dir { get; }
+
+    public string MembershipPath => Path.Combine(Dir, "membership.yaml");
+
+    public string ConfDir => Path.Combine(Dir, "conf");
+
+    public string DataDir => Path.Combine(Dir, "data");
+
+    /// <summary>start's heartbeat directory; not part of the "no files left behind" check (it is per-container scratch).</summary>
+    public string RunDir => Path.Combine(Dir, "run");
+
+    /// <summary>A document as the chart renders it; hosts are loopback addresses nobody answers on, so probes fail fast.</summary>
+    public string ValidDocument() => new MembershipYaml { HostPattern = "127.9.{ordinal}.1", MetadataDir = DataDir }.Render();
+
+    /// <summary>The valid document with one piece of text replaced.</summary>
+    public void WriteDocument(string find, string replace)
+    {
+        var valid = ValidDocument();
+        find = find.Replace("{dir}", Dir, StringComparison.Ordinal);
+        valid.Should().Contain(find, "the case edits a line the builder renders");
+        File.WriteAllText(MembershipPath, valid.Replace(find, replace, StringComparison.Ordinal));
+    }
+
+    public void WriteDocument(string text) => File.WriteAllText(MembershipPath, text);
+
+    public string Combine(string relative) => Path.Combine(Dir, relative);
+
+    public void MakeFifo(string relative)
+    {
+        using var mkfifo = System.Diagnostics.Process.Start(new ProcessStartInfo("mkfifo", [Path.Combine(Dir, relative)]))!;
+        mkfifo.WaitForExit();
+        mkfifo.ExitCode.Should().Be(0);
+    }
+
+    /// <summary>Every file and directory under the sandbox except the run dir, for the "nothing left behind" check.</summary>
+    public IReadOnlyList<string> Snapshot() =>
+        Directory.EnumerateFileSystemEntries(Dir, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Where(p => !p.StartsWith(RunDir, StringComparison.Ordinal))
+            .Select(p => Path.GetRelativePath(Dir, p))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
+    public void Dispose() => Directory.Delete(Dir, recursive: true);
+}
