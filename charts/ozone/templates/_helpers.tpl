@@ -187,6 +187,13 @@ timeouts:
   value: "/data/storage"
 - name: OZONE-SITE.XML_ozone.network.flexible.fqdn.resolution.enabled
   value: "true"
+{{- /* SCM keys datanodes by the host name they report, not by reverse DNS of a pod IP that changes on restart (ozone-facts-dn-scm.md, "Host resolution"). */}}
+- name: OZONE-SITE.XML_hdds.datanode.use.datanode.hostname
+  value: "true"
+{{- if .Values.recon.enabled }}
+- name: OZONE-SITE.XML_ozone.recon.address
+  value: {{ include "ozone.recon.address" . | quote }}
+{{- end }}
 {{- if gt (int .Values.scm.replicas) 1 }}
 - name: OZONE-SITE.XML_ozone.scm.service.ids
   value: {{ include "ozone.clusterId" . | quote }}
@@ -231,14 +238,31 @@ timeouts:
 {{- toYaml (mergeOverwrite (deepCopy .ctx.Values.securityContext) (.own | default dict)) -}}
 {{- end -}}
 
-{{/* ozone.podScheduling: nodeSelector, affinity and tolerations of a component, falling back to the common ones; pass (dict "ctx" $ "c" .Values.om). */}}
+{{/*
+ozone.podScheduling: nodeSelector, affinity, topology spread and tolerations of a component, falling
+back to the common ones; pass (dict "ctx" $ "c" .Values.om), and "component" "om" for the pods of a
+component that has the spread presets (hook Jobs pass none: one short pod needs no spreading).
+*/}}
 {{- define "ozone.podScheduling" -}}
 {{- with (default .ctx.Values.nodeSelector .c.nodeSelector) }}
 nodeSelector:
   {{- toYaml . | nindent 2 }}
 {{- end }}
-{{- with (default .ctx.Values.affinity .c.affinity) }}
+{{- $affinity := default .ctx.Values.affinity .c.affinity -}}
+{{- if and (not $affinity) .component .c.podAntiAffinityPreset -}}
+{{- $affinity = include "ozone.podAntiAffinityPreset" (dict "ctx" .ctx "component" .component "preset" .c.podAntiAffinityPreset) | fromYaml -}}
+{{- end }}
+{{- with $affinity }}
 affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- $spread := list -}}
+{{- if .component -}}{{- $spread = .c.topologySpreadConstraints | default list -}}{{- end -}}
+{{- if and (not $spread) .component .c.zoneSpreadPreset -}}
+{{- $spread = include "ozone.zoneSpreadPreset" (dict "ctx" .ctx "component" .component "preset" .c.zoneSpreadPreset) | fromYamlArray -}}
+{{- end }}
+{{- with $spread }}
+topologySpreadConstraints:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- with (default .ctx.Values.tolerations .c.tolerations) }}
@@ -249,6 +273,75 @@ tolerations:
 imagePullSecrets:
   {{- toYaml . | nindent 2 }}
 {{- end }}
+{{- end -}}
+
+{{/* ozone.podAntiAffinityPreset: a component's pods on distinct nodes, preferred (soft) or required (hard); pass (dict "ctx" $ "component" "om" "preset" "soft"). */}}
+{{- define "ozone.podAntiAffinityPreset" -}}
+{{- $term := dict "topologyKey" "kubernetes.io/hostname" "labelSelector" (dict "matchLabels" (include "ozone.selectorLabels" (dict "ctx" .ctx "component" .component) | fromYaml)) -}}
+podAntiAffinity:
+{{- if eq .preset "hard" }}
+  requiredDuringSchedulingIgnoredDuringExecution:
+    - {{- toYaml $term | nindent 6 }}
+{{- else }}
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        {{- toYaml $term | nindent 8 }}
+{{- end }}
+{{- end -}}
+
+{{/* ozone.zoneSpreadPreset: a component's pods spread over zones, best effort (soft) or strict (hard), as a YAML list; pass (dict "ctx" $ "component" "om" "preset" "soft"). */}}
+{{- define "ozone.zoneSpreadPreset" -}}
+- maxSkew: 1
+  topologyKey: topology.kubernetes.io/zone
+  whenUnsatisfiable: {{ ternary "DoNotSchedule" "ScheduleAnyway" (eq .preset "hard") }}
+  labelSelector:
+    matchLabels:
+      {{- include "ozone.selectorLabels" (dict "ctx" .ctx "component" .component) | nindent 6 }}
+{{- end -}}
+
+{{/* ozone.om.preStopSeconds: the longest run of the OM's preStop hook (transfer-leader --away-from-self): one Ozone call and the wait for the new leader, each bounded by timeouts.command (helper/Lifecycle/LeaderMover.cs). */}}
+{{- define "ozone.om.preStopSeconds" -}}{{ mul 2 (int .Values.om.lifecycle.commandTimeout) }}{{- end -}}
+
+{{/* ozone.om.terminationGracePeriodSeconds: the value, or the preStop hook's longest run plus 60 s for API calls, JMX probes and Ozone's own shutdown. */}}
+{{- define "ozone.om.terminationGracePeriodSeconds" -}}
+{{- if kindIs "invalid" .Values.om.terminationGracePeriodSeconds -}}
+{{- add (include "ozone.om.preStopSeconds" . | int) 60 -}}
+{{- else -}}
+{{- int .Values.om.terminationGracePeriodSeconds -}}
+{{- end -}}
+{{- end -}}
+
+{{/* ozone.recon.address: Recon's RPC address (ozone.recon.address), where datanodes report. */}}
+{{- define "ozone.recon.address" -}}
+{{- printf "%s-0.%s-headless.%s.svc.%s:9891" (include "ozone.recon.name" .) (include "ozone.recon.name" .) .Release.Namespace .Values.clusterDomain -}}
+{{- end -}}
+
+{{/*
+ozone.isDataDirectory: "true" when the path may hold OM data that wipe deletes under; the rule of
+helper/Membership/MembershipLimits.cs (IsDataDirectory), plus the chart's own writable mounts.
+*/}}
+{{- define "ozone.isDataDirectory" -}}
+{{- $segments := splitList "/" (trimPrefix "/" .) -}}
+{{- $systemDirectories := list "bin" "boot" "dev" "etc" "lib" "lib32" "lib64" "libx32" "proc" "run" "sbin" "sys" "usr" -}}
+{{- $systemRoots := list "/var" "/home" "/root" "/tmp" "/opt" "/srv" "/mnt" "/media" -}}
+{{- if and (hasPrefix "/" .) (le (len .) 4096) (not (regexMatch "[\\x00-\\x1f]" .)) (not (has "" $segments)) (not (has "." $segments)) (not (has ".." $segments)) (not (has (first $segments) $systemDirectories)) (not (has . $systemRoots)) (not (regexMatch "^/(tmp|var/log/hadoop|opt/om-lifecycle)(/|$)" .)) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+ozone.nameErrors: object names over Kubernetes' limits, as a JSON list of messages. Services and
+Jobs are DNS labels (63); a StatefulSet's pods carry controller-revision-hash=<name>-<10-character
+hash>, a label value (63), so a StatefulSet name may have at most 52.
+*/}}
+{{- define "ozone.nameErrors" -}}
+{{- $full := include "ozone.fullname" . -}}
+{{- $longest := printf "%s-datanode" $full -}}
+{{- $errors := list -}}
+{{- if gt (len $longest) 52 -}}
+{{- $room := sub 43 (len (printf "%s-%s" "" (include "ozone.name" .))) -}}
+{{- $errors = append $errors (printf "The object names built from '%s' (%d characters) are too long for Kubernetes: StatefulSet '%s' has %d characters, but its pods' controller-revision-hash label adds 11 and labels stop at 63 (Services such as '%s-datanode-headless' are limited to 63 as well). Use a release name of at most %d characters (43 if it contains '%s'), or set fullnameOverride to a name of at most 43 characters." $full (len $full) $longest (len $longest) $full $room (include "ozone.name" .)) -}}
+{{- end -}}
+{{- toJson $errors -}}
 {{- end -}}
 
 {{/* ozone.validateValues: every value problem, reported at once (Bitnami's way). */}}
@@ -283,8 +376,21 @@ imagePullSecrets:
 {{- if and $dn.stopping (not .Values.datanode.allowScaleDown) -}}
 {{- $errors = append $errors (printf "datanode.replicas goes from %d to %d, which stops %d datanode(s) at once (%s): their container replicas become under-replicated, SCM re-replicates only after it declares them dead 10 minutes later, and stopping two or more can lose data; first decommission them with `ozone admin datanode decommission <ip>` and wait until `ozone admin datanode list` shows them DECOMMISSIONED, then run this one upgrade with datanode.allowScaleDown=true (\"I have decommissioned these datanodes\")." (int $dn.previous) $datanodes (len $dn.stopping) (join ", " $dn.stopping)) -}}
 {{- end -}}
-{{- if not (hasPrefix "/" .Values.om.persistence.path) -}}
-{{- $errors = append $errors (printf "om.persistence.path '%s' must be an absolute path, e.g. /data." .Values.om.persistence.path) -}}
+{{- if not (include "ozone.isDataDirectory" (toString .Values.om.persistence.path)) -}}
+{{- $errors = append $errors (printf "om.persistence.path '%s' is not a safe data directory: om-lifecycle wipes the OM data under it, so it must be an absolute, normalized path (no '.', '..' or empty segment, no trailing '/') outside the system directories (/, /bin, /etc, /usr, /var, /tmp, /opt, /proc, ...) and the chart's own mounts (/tmp, /var/log/hadoop, /opt/om-lifecycle). Use a directory of its own, e.g. /data." (toString .Values.om.persistence.path)) -}}
+{{- end -}}
+{{- if hasKey .Values.configuration.files "ozone-site.xml" -}}
+{{- $errors = append $errors (printf "configuration.files has 'ozone-site.xml', but the image's entrypoint writes that file in %s from the OZONE-SITE.XML_<key> environment variables at every start, and a mounted file there is read-only, so the container would exit. Remove it and set each property as an env entry instead: env: [{name: OZONE-SITE.XML_<key>, value: <value>}]." .Values.configuration.dir) -}}
+{{- end -}}
+{{- if and .Values.fullnameOverride (not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" (toString .Values.fullnameOverride))) -}}
+{{- $errors = append $errors (printf "fullnameOverride '%s' is not a DNS label, and every object name starts with it; use lower-case letters, digits and '-', starting and ending with a letter or digit." (toString .Values.fullnameOverride)) -}}
+{{- end -}}
+{{- $errors = concat $errors (include "ozone.nameErrors" . | fromJsonArray) -}}
+{{- if not (kindIs "invalid" .Values.om.terminationGracePeriodSeconds) -}}
+{{- $preStop := include "ozone.om.preStopSeconds" . | int -}}
+{{- if le (int .Values.om.terminationGracePeriodSeconds) $preStop -}}
+{{- $errors = append $errors (printf "om.terminationGracePeriodSeconds is %d, but the OM's preStop hook (moving leadership away) may take up to %d s (2 x om.lifecycle.commandTimeout), and Kubernetes kills the OM when the grace period ends, possibly while it still leads. Set it above %d, or leave it empty to get %d - %d + 60." (int .Values.om.terminationGracePeriodSeconds) $preStop $preStop $preStop $preStop) -}}
+{{- end -}}
 {{- end -}}
 {{- if $errors -}}
 {{- fail (printf "\n\nInvalid values:\n  - %s" (join "\n  - " $errors)) -}}

@@ -1,6 +1,13 @@
 {{/* ozone.pod.logDir: $OZONE_LOG_DIR of every Ozone container, the image's own (apache/ozone-docker-runner sets it); an emptyDir is mounted there. */}}
 {{- define "ozone.pod.logDir" -}}/var/log/hadoop{{- end -}}
 
+{{/*
+ozone.pod.httpProbePath: what the HTTP probes of SCM, datanodes, S3G and Recon ask: every Ozone web
+server is a BaseHttpServer on Hadoop's HttpServer2, which serves /jmx (the facts files read SCM's
+Ratis state there); one small bean keeps the answer short.
+*/}}
+{{- define "ozone.pod.httpProbePath" -}}/jmx?qry=java.lang:type=Runtime{{- end -}}
+
 {{/* ozone.pod.pidDir: $OZONE_PID_DIR of every Ozone container, the launcher's default, on the /tmp emptyDir. */}}
 {{- define "ozone.pod.pidDir" -}}/tmp{{- end -}}
 
