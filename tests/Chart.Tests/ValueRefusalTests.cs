@@ -133,4 +133,55 @@ public sealed class ValueRefusalTests
 
         stderr.Should().Contain("om.terminationGracePeriodSeconds is 200").And.Contain("240").And.Contain("leave it empty");
     }
+
+    /// <summary>Values that render but that Kubernetes or the image refuse at apply or pod start (issue 10, "Chart values that render but cannot work").</summary>
+    public static TheoryData<string, string, string> ValuesThatCannotWork()
+    {
+        var data = new TheoryData<string, string, string>();
+        var cases = new (string Set, string Named)[]
+        {
+            ("env[0].value=x", "env"),
+            ("om.env[0].value=x", "om/env"),
+            ("imagePullSecrets[0]=regcred", "imagePullSecrets"),
+            ("image.repository=", "image/repository"),
+            ("image.tag=a b", "image/tag"),
+            ("helper.image.tag=x y", "helper/image/tag"),
+            ("om.resources.requests.cpu=banana", "om/resources"),
+            ("datanode.resources.limits.memory=lots", "datanode/resources"),
+            ("clusterDomain=Bad_Domain", "clusterDomain"),
+            ("om.terminationGracePeriodSeconds=-5", "om/terminationGracePeriodSeconds"),
+        };
+        foreach (var helm in Helm.Versions)
+            foreach (var (set, named) in cases) data.Add(helm, set, named);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ValuesThatCannotWork))]
+    public async Task A_value_that_cannot_work_on_the_cluster_is_refused_by_the_schema_naming_it(string helm, string set, string named)
+    {
+        var stderr = await RefusedAsync(helm, RenderMatrixTests.Values(set));
+
+        // Helm 3 names a field with dots, Helm 4 with slashes.
+        (stderr.Contains(named, StringComparison.Ordinal) || stderr.Contains(named.Replace('/', '.'), StringComparison.Ordinal)).Should().BeTrue(stderr);
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task OM_ports_that_collide_are_refused(string helm)
+    {
+        var stderr = await RefusedAsync(helm, RenderMatrixTests.Values("om.ports.ratis=9862"));
+
+        stderr.Should().Contain("om.ports").And.Contain("9862").And.Contain("different");
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task Ordinary_resources_image_and_env_values_render(string helm)
+    {
+        var result = await Helm.TemplateAsync(helm, RenderMatrixTests.Values("om.resources.requests.cpu=500m,om.resources.requests.memory=1.5Gi,om.resources.limits.cpu=2,"
+            + "image.repository=registry.example.com:5000/apache/ozone,image.tag=2.1.0-rc1,imagePullSecrets[0].name=regcred,env[0].name=A,env[0].value=b,clusterDomain=k8s.example.org"));
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+    }
 }

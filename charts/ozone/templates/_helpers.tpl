@@ -386,6 +386,10 @@ hash>, a label value (63), so a StatefulSet name may have at most 52.
 {{- $errors = append $errors (printf "fullnameOverride '%s' is not a DNS label, and every object name starts with it; use lower-case letters, digits and '-', starting and ending with a letter or digit." (toString .Values.fullnameOverride)) -}}
 {{- end -}}
 {{- $errors = concat $errors (include "ozone.nameErrors" . | fromJsonArray) -}}
+{{- $omPorts := list (int .Values.om.ports.rpc) (int .Values.om.ports.ratis) (int .Values.om.ports.http) -}}
+{{- if ne (len (uniq $omPorts)) 3 -}}
+{{- $errors = append $errors (printf "om.ports has rpc %d, ratis %d and http %d: an OM binds each on its own, so the second bind would fail. Give the three ports different numbers (defaults 9862, 9872, 9874)." (int .Values.om.ports.rpc) (int .Values.om.ports.ratis) (int .Values.om.ports.http)) -}}
+{{- end -}}
 {{- if not (kindIs "invalid" .Values.om.terminationGracePeriodSeconds) -}}
 {{- $preStop := include "ozone.om.preStopSeconds" . | int -}}
 {{- if le (int .Values.om.terminationGracePeriodSeconds) $preStop -}}
