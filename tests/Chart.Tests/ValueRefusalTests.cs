@@ -184,4 +184,16 @@ public sealed class ValueRefusalTests
 
         result.ExitCode.Should().Be(0, result.Stderr);
     }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task An_OM_host_name_over_253_characters_is_refused(string helm)
+    {
+        // om-lifecycle refuses a hostPattern that gives a host over 253 characters (helper/Membership/Names.cs IsHost).
+        var domain = string.Join('.', Enumerable.Repeat(new string('d', 55), 4)) + ".example";
+
+        var stderr = await RefusedAsync(helm, RenderMatrixTests.Values($"clusterDomain={domain}"));
+
+        stderr.Should().Contain("OM host names are too long").And.Contain("253").And.Contain("clusterDomain");
+    }
 }

@@ -341,6 +341,10 @@ hash>, a label value (63), so a StatefulSet name may have at most 52.
 {{- $room := sub 43 (len (printf "%s-%s" "" (include "ozone.name" .))) -}}
 {{- $errors = append $errors (printf "The object names built from '%s' (%d characters) are too long for Kubernetes: StatefulSet '%s' has %d characters, but its pods' controller-revision-hash label adds 11 and labels stop at 63 (Services such as '%s-datanode-headless' are limited to 63 as well). Use a release name of at most %d characters (43 if it contains '%s'), or set fullnameOverride to a name of at most 43 characters." $full (len $full) $longest (len $longest) $full $room (include "ozone.name" .)) -}}
 {{- end -}}
+{{- $host := include "ozone.om.host" (dict "ctx" . "ordinal" (sub (int .Values.om.replicas) 1)) -}}
+{{- if gt (len $host) 253 -}}
+{{- $errors = append $errors (printf "The OM host names are too long: '%s' has %d characters and DNS allows 253 (om-lifecycle refuses it at pod start). Shorten clusterDomain, the namespace or the release name." $host (len $host)) -}}
+{{- end -}}
 {{- toJson $errors -}}
 {{- end -}}
 
