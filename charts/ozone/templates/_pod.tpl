@@ -2,9 +2,11 @@
 {{- define "ozone.pod.logDir" -}}/var/log/hadoop{{- end -}}
 
 {{/*
-ozone.pod.httpProbePath: what the HTTP probes of SCM, datanodes, S3G and Recon ask: every Ozone web
-server is a BaseHttpServer on Hadoop's HttpServer2, which serves /jmx (the facts files read SCM's
-Ratis state there); one small bean keeps the answer short.
+ozone.pod.httpProbePath: what the HTTP probes of SCM, datanodes, S3G and Recon ask. Each web server
+is a BaseHttpServer (StorageContainerManagerHttpServer 9876, HddsDatanodeHttpServer 9882,
+S3GatewayWebAdminServer 19878, ReconHttpServer 9888) on hadoop-hdds/framework's HttpServer2, whose
+addDefaultServlets registers /jmx (ozone-facts-dn-scm.md reads SCM's Ratis state there); one small
+bean keeps the answer short. Unauthenticated: with Kerberos on the web UIs, set your own probes.
 */}}
 {{- define "ozone.pod.httpProbePath" -}}/jmx?qry=java.lang:type=Runtime{{- end -}}
 
