@@ -6,7 +6,7 @@ ozone.pod.httpProbePath: what the HTTP probes of SCM, datanodes, S3G and Recon a
 is a BaseHttpServer (StorageContainerManagerHttpServer 9876, HddsDatanodeHttpServer 9882,
 S3GatewayWebAdminServer 19878, ReconHttpServer 9888) on hadoop-hdds/framework's HttpServer2, whose
 addDefaultServlets registers /jmx (ozone-facts-dn-scm.md reads SCM's Ratis state there); one small
-bean keeps the answer short. Unauthenticated: with Kerberos on the web UIs, set your own probes.
+bean keeps the answer short. The probes send no credentials: with SPNEGO on the web UIs they would fail.
 */}}
 {{- define "ozone.pod.httpProbePath" -}}/jmx?qry=java.lang:type=Runtime{{- end -}}
 
