@@ -30,6 +30,25 @@ public sealed class ValueRefusalTests
     }
 
     [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task A_configuration_file_that_env_variables_also_write_is_refused(string helm)
+    {
+        // envtoconf writes <name>.<ext> for every <NAME>.<EXT>_<key> variable (tests/ClusterTwin/Entrypoint.cs); log4j.properties is a default file here.
+        var stderr = await RefusedAsync(helm, RenderMatrixTests.Values("datanode.env[0].name=LOG4J.PROPERTIES_log4j.rootLogger,datanode.env[0].value=WARN"));
+
+        stderr.Should().Contain("configuration.files has 'log4j.properties'").And.Contain("LOG4J.PROPERTIES_<key>");
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task Env_variables_for_files_the_chart_does_not_mount_render(string helm)
+    {
+        var result = await Helm.TemplateAsync(helm, RenderMatrixTests.Values("env[0].name=CORE-SITE.XML_fs.trash.interval,env[0].value=60"));
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+    }
+
+    [Theory]
     [InlineData("helm3", "a-release-name-of-just-38-characters-x")]
     [InlineData("helm4", "a-release-name-of-just-38-characters-x")]
     public async Task A_release_name_whose_object_names_pass_63_characters_is_refused_with_the_fix(string helm, string release)

@@ -29,6 +29,20 @@ hash>, a label value (63), so a StatefulSet name may have at most 52.
 {{- toJson $errors -}}
 {{- end -}}
 
+{{/*
+ozone.generatedConfFiles: the files the image's entrypoint (envtoconf.py) writes in the conf dir at
+every start, as a JSON list: ozone-site.xml (the chart always sets OZONE-SITE.XML_ variables) and
+one per `<NAME>.<ext>_<key>` variable in the users' env, lower-cased (tests/ClusterTwin/Entrypoint.cs).
+*/}}
+{{- define "ozone.generatedConfFiles" -}}
+{{- $files := list "ozone-site.xml" -}}
+{{- range $e := concat .Values.env .Values.om.env .Values.scm.env .Values.datanode.env .Values.s3g.env .Values.recon.env -}}
+{{- $match := regexFind "^[^_]+?\\.(xml|properties|yaml|yml|env|sh|cfg|conf)_" (lower (toString $e.name)) -}}
+{{- if $match -}}{{- $files = append $files (trimSuffix "_" $match) -}}{{- end -}}
+{{- end -}}
+{{- toJson (uniq $files) -}}
+{{- end -}}
+
 {{/* ozone.validateValues: every value problem, reported at once (Bitnami's way). */}}
 {{- define "ozone.validateValues" -}}
 {{- $errors := list -}}
@@ -64,8 +78,12 @@ hash>, a label value (63), so a StatefulSet name may have at most 52.
 {{- if not (include "ozone.isDataDirectory" (toString .Values.om.persistence.path)) -}}
 {{- $errors = append $errors (printf "om.persistence.path '%s' is not a safe data directory: om-lifecycle wipes the OM data under it, so it must be an absolute, normalized path (no '.', '..' or empty segment, no trailing '/') outside the system directories (/, /bin, /etc, /usr, /var, /tmp, /opt, /proc, ...) and the chart's own mounts (/tmp, /var/log/hadoop, /opt/om-lifecycle). Use a directory of its own, e.g. /data." (toString .Values.om.persistence.path)) -}}
 {{- end -}}
-{{- if hasKey .Values.configuration.files "ozone-site.xml" -}}
-{{- $errors = append $errors (printf "configuration.files has 'ozone-site.xml', but the image's entrypoint writes that file in %s from the OZONE-SITE.XML_<key> environment variables at every start, and a mounted file there is read-only, so the container would exit. Remove it and set each property as an env entry instead: env: [{name: OZONE-SITE.XML_<key>, value: <value>}]." .Values.configuration.dir) -}}
+{{- $generated := include "ozone.generatedConfFiles" . | fromJsonArray -}}
+{{- range $file, $_ := .Values.configuration.files -}}
+{{- if or (has $file $generated) (has (trimSuffix ".raw" $file) $generated) -}}
+{{- $prefix := upper (trimSuffix ".raw" $file) -}}
+{{- $errors = append $errors (printf "configuration.files has '%s', but the image's entrypoint writes that file in %s from the %s_<key> environment variables at every start, and a mounted file there is read-only, so the container would exit. Keep one source: remove it from configuration.files and set each property as an env entry (env: [{name: %s_<key>, value: <value>}]), or drop the %s_ variables." $file $.Values.configuration.dir $prefix $prefix $prefix) -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.fullnameOverride (not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" (toString .Values.fullnameOverride))) -}}
 {{- $errors = append $errors (printf "fullnameOverride '%s' is not a DNS label, and every object name starts with it; use lower-case letters, digits and '-', starting and ending with a letter or digit." (toString .Values.fullnameOverride)) -}}
