@@ -75,6 +75,20 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_preStop_hook_that_outlasts_the_grace_period_is_cut_short_and_the_pod_goes()
+    {
+        // Kubernetes docs, "Pod Lifecycle: Termination of Pods": the grace period covers the preStop hook
+        // and the SIGTERM wait; a hook still running at its end gets 2 s more, then the container is killed.
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", gracePeriod: 1, preStop: ["/bin/sleep", "300"]);
+        await Until(() => controller.Pods.Count == 1, "one pod");
+
+        PutStatefulSet(replicas: 0, policy: "Parallel", marker: "a", gracePeriod: 1, preStop: ["/bin/sleep", "300"]);
+
+        await Until(() => controller.Pods.Count == 0, "the pod gone once its 1 s grace period (and the 2 s extension) ran out, not after the 300 s preStop");
+        cluster.Get("v1", "Pod", "demo-om-0").Should().BeNull();
+    }
+
+    [Fact]
     public async Task A_changed_pod_template_rolls_the_pods_in_reverse_ordinal_order()
     {
         PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a");
@@ -245,7 +259,7 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         """;
 
     /// <summary>A StatefulSet whose pods sleep; `marker` changes the template, `readinessFile` gates readiness.</summary>
-    private void PutStatefulSet(int replicas, string policy, string marker, string? readinessFile = null)
+    private void PutStatefulSet(int replicas, string policy, string marker, string? readinessFile = null, long? gracePeriod = null, string[]? preStop = null)
     {
         var sts = new V1StatefulSet
         {
@@ -271,8 +285,10 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
                                 Args = ["/bin/sleep", "300"],
                                 ReadinessProbe = readinessFile is null ? null : new V1Probe { Exec = new V1ExecAction { Command = ["/usr/bin/test", "-e", readinessFile] } },
                                 VolumeMounts = [new V1VolumeMount { Name = "config", MountPath = "/etc/demo" }, new V1VolumeMount { Name = "data", MountPath = "/data" }],
+                                Lifecycle = preStop is null ? null : new V1Lifecycle { PreStop = new V1LifecycleHandler { Exec = new V1ExecAction { Command = preStop } } },
                             },
                         ],
+                        TerminationGracePeriodSeconds = gracePeriod,
                         Volumes = [new V1Volume { Name = "config", ConfigMap = new V1ConfigMapVolumeSource { Name = "demo-config" } }],
                     },
                 },

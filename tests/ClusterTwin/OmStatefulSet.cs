@@ -234,13 +234,19 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     {
         pod.Deleting = true;
         var container = pod.Sandbox.Spec.Containers[0];
+        // The kubelet's termination (Kubernetes docs, "Pod Lifecycle: Termination of Pods", v1.29+): one
+        // terminationGracePeriodSeconds (default 30) covers the preStop hook and the SIGTERM wait; a preStop
+        // still running at its end gets one 2 s extension, then SIGKILL.
+        var grace = Stopwatch.StartNew();
+        var gracePeriod = TimeSpan.FromSeconds(pod.Sandbox.Spec.TerminationGracePeriodSeconds ?? 30);
         if (graceful && container.Lifecycle?.PreStop?.Exec?.Command is { } preStop && !pod.Process.HasExited)
-            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), TimeSpan.FromSeconds(60));
+            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), gracePeriod);
         if (!pod.Process.HasExited)
         {
             if (graceful) _ = Signal(pod.Process.Id, 15);
             else pod.Process.Kill(entireProcessTree: true);
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var left = gracePeriod - grace.Elapsed;
+            using var cts = new CancellationTokenSource(left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2));
             try { await pod.Process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { pod.Process.Kill(entireProcessTree: true); }
         }

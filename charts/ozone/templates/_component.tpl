@@ -1,7 +1,8 @@
 {{/*
 ozone.component.statefulset: a StatefulSet for SCM, datanodes or the S3 gateway, which share one
 shape; pass (dict "ctx" $ "component" "scm" "values" .Values.scm "args" (list "ozone" "scm")
-"env" "<extra env yaml>" "annotations" (dict) "ports" (list (dict "name" "http" "port" 9876))).
+"env" "<extra env yaml>" "annotations" (dict) "ports" (list (dict "name" "http" "port" 9876)) "httpPort" "http"),
+where httpPort names the port of the component's web server, which the probes ask.
 */}}
 {{- define "ozone.component.statefulset" -}}
 {{- $ctx := .ctx -}}
@@ -32,7 +33,7 @@ spec:
     spec:
       securityContext:
         {{- toYaml $ctx.Values.podSecurityContext | nindent 8 }}
-      {{- with include "ozone.podScheduling" (dict "ctx" $ctx "c" $v) }}
+      {{- with include "ozone.podScheduling" (dict "ctx" $ctx "c" $v "component" .component) }}
       {{- . | trim | nindent 6 }}
       {{- end }}
       containers:
@@ -58,10 +59,14 @@ spec:
             - name: {{ .name }}
               containerPort: {{ .port }}
             {{- end }}
+          {{- $probe := dict "httpGet" (dict "path" (include "ozone.pod.httpProbePath" $ctx) "port" .httpPort) }}
+          # Up to 15 minutes to start: a joining SCM's one-shot bootstrap waits for the leader before the web server runs.
+          startupProbe:
+            {{- toYaml (merge (dict "periodSeconds" 10 "timeoutSeconds" 5 "failureThreshold" 90) $probe) | nindent 12 }}
+          livenessProbe:
+            {{- toYaml (merge (dict "periodSeconds" 30 "timeoutSeconds" 10 "failureThreshold" 6) $probe) | nindent 12 }}
           readinessProbe:
-            tcpSocket:
-              port: {{ (first .ports).name }}
-            periodSeconds: 10
+            {{- toYaml (merge (dict "periodSeconds" 10 "timeoutSeconds" 5) $probe) | nindent 12 }}
           {{- with $v.resources }}
           resources:
             {{- toYaml . | nindent 12 }}

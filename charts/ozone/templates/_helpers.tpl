@@ -187,6 +187,13 @@ timeouts:
   value: "/data/storage"
 - name: OZONE-SITE.XML_ozone.network.flexible.fqdn.resolution.enabled
   value: "true"
+{{- /* SCM keys datanodes by the host name they report, not by reverse DNS of a pod IP that changes on restart (ozone-facts-dn-scm.md, "Host resolution"). */}}
+- name: OZONE-SITE.XML_hdds.datanode.use.datanode.hostname
+  value: "true"
+{{- if .Values.recon.enabled }}
+- name: OZONE-SITE.XML_ozone.recon.address
+  value: {{ include "ozone.recon.address" . | quote }}
+{{- end }}
 {{- if gt (int .Values.scm.replicas) 1 }}
 - name: OZONE-SITE.XML_ozone.scm.service.ids
   value: {{ include "ozone.clusterId" . | quote }}
@@ -229,64 +236,4 @@ timeouts:
 {{/* ozone.containerSecurityContext: the common container security context with a component's own merged over it; pass (dict "ctx" $ "own" .Values.om.securityContext). */}}
 {{- define "ozone.containerSecurityContext" -}}
 {{- toYaml (mergeOverwrite (deepCopy .ctx.Values.securityContext) (.own | default dict)) -}}
-{{- end -}}
-
-{{/* ozone.podScheduling: nodeSelector, affinity and tolerations of a component, falling back to the common ones; pass (dict "ctx" $ "c" .Values.om). */}}
-{{- define "ozone.podScheduling" -}}
-{{- with (default .ctx.Values.nodeSelector .c.nodeSelector) }}
-nodeSelector:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with (default .ctx.Values.affinity .c.affinity) }}
-affinity:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with (default .ctx.Values.tolerations .c.tolerations) }}
-tolerations:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- with .ctx.Values.imagePullSecrets }}
-imagePullSecrets:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
-{{- end -}}
-
-{{/* ozone.validateValues: every value problem, reported at once (Bitnami's way). */}}
-{{- define "ozone.validateValues" -}}
-{{- $errors := list -}}
-{{- $replicas := int .Values.om.replicas -}}
-{{- if lt $replicas 1 -}}
-{{- $errors = append $errors (printf "om.replicas is %d; an OM ring needs at least 1 node. Set om.replicas to 1, 3 or 5." $replicas) -}}
-{{- end -}}
-{{- if gt $replicas 99 -}}
-{{- $errors = append $errors (printf "om.replicas is %d; at most 99 OMs are supported." $replicas) -}}
-{{- end -}}
-{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" (include "ozone.clusterId" .)) -}}
-{{- $errors = append $errors (printf "clusterId '%s' is not a DNS label; use lower-case letters, digits and '-', starting and ending with a letter or digit." (include "ozone.clusterId" .)) -}}
-{{- end -}}
-{{- if gt (len (include "ozone.clusterId" .)) 63 -}}
-{{- $errors = append $errors "clusterId is longer than 63 characters; shorten it." -}}
-{{- end -}}
-{{- $prev := include "ozone.om.previousReplicas" . -}}
-{{- if and $prev (ne (int $prev) $replicas) (not .Values.om.persistence.enabled) -}}
-{{- $errors = append $errors (printf "om.replicas changes from %s to %d but om.persistence.enabled is false: without volumes a restarted OM loses its Raft log and the ring cannot be changed safely. Set om.persistence.enabled=true (from install on), or keep om.replicas at %s." $prev $replicas $prev) -}}
-{{- end -}}
-{{- if not (has (int .Values.scm.replicas) (list 1 3)) -}}
-{{- $errors = append $errors (printf "scm.replicas is %d; use 1, or 3 for SCM HA." (int .Values.scm.replicas)) -}}
-{{- end -}}
-{{- $datanodes := int .Values.datanode.replicas -}}
-{{- if lt $datanodes 3 -}}
-{{- $errors = append $errors (printf "datanode.replicas is %d; Ozone keeps three replicas of each container (RATIS/THREE), so at least 3 datanodes are needed. Set datanode.replicas to 3 or more." $datanodes) -}}
-{{- end -}}
-{{- /* Stopping a datanode before SCM has moved its replicas away leaves them under-replicated; two at once can lose the last copies. */ -}}
-{{- $dn := include "ozone.datanode.delta" . | fromJson -}}
-{{- if and $dn.stopping (not .Values.datanode.allowScaleDown) -}}
-{{- $errors = append $errors (printf "datanode.replicas goes from %d to %d, which stops %d datanode(s) at once (%s): their container replicas become under-replicated, SCM re-replicates only after it declares them dead 10 minutes later, and stopping two or more can lose data; first decommission them with `ozone admin datanode decommission <ip>` and wait until `ozone admin datanode list` shows them DECOMMISSIONED, then run this one upgrade with datanode.allowScaleDown=true (\"I have decommissioned these datanodes\")." (int $dn.previous) $datanodes (len $dn.stopping) (join ", " $dn.stopping)) -}}
-{{- end -}}
-{{- if not (hasPrefix "/" .Values.om.persistence.path) -}}
-{{- $errors = append $errors (printf "om.persistence.path '%s' must be an absolute path, e.g. /data." .Values.om.persistence.path) -}}
-{{- end -}}
-{{- if $errors -}}
-{{- fail (printf "\n\nInvalid values:\n  - %s" (join "\n  - " $errors)) -}}
-{{- end -}}
 {{- end -}}

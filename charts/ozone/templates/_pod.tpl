@@ -1,6 +1,15 @@
 {{/* ozone.pod.logDir: $OZONE_LOG_DIR of every Ozone container, the image's own (apache/ozone-docker-runner sets it); an emptyDir is mounted there. */}}
 {{- define "ozone.pod.logDir" -}}/var/log/hadoop{{- end -}}
 
+{{/*
+ozone.pod.httpProbePath: what the HTTP probes of SCM, datanodes, S3G and Recon ask. Each web server
+is a BaseHttpServer (StorageContainerManagerHttpServer 9876, HddsDatanodeHttpServer 9882,
+S3GatewayWebAdminServer 19878, ReconHttpServer 9888) on hadoop-hdds/framework's HttpServer2, whose
+addDefaultServlets registers /jmx (ozone-facts-dn-scm.md reads SCM's Ratis state there); one small
+bean keeps the answer short. The probes send no credentials: with SPNEGO on the web UIs they would fail.
+*/}}
+{{- define "ozone.pod.httpProbePath" -}}/jmx?qry=java.lang:type=Runtime{{- end -}}
+
 {{/* ozone.pod.pidDir: $OZONE_PID_DIR of every Ozone container, the launcher's default, on the /tmp emptyDir. */}}
 {{- define "ozone.pod.pidDir" -}}/tmp{{- end -}}
 

@@ -16,6 +16,7 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 
 {{/* ozone.hook.ozoneContainer: a hook container in the Ozone image running an om-lifecycle command; pass (dict "ctx" $ "name" "scale-in" "args" (list ...) "extraMounts" (list)). */}}
 {{- define "ozone.hook.ozoneContainer" -}}
+{{- $ctx := .ctx -}}
 - name: {{ .name }}
   image: {{ include "ozone.image" .ctx }}
   imagePullPolicy: {{ .ctx.Values.image.pullPolicy }}
@@ -25,6 +26,14 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
     {{- include "ozone.pod.confEnv" .ctx | nindent 4 }}
     {{- include "ozone.pod.launcherEnv" .ctx | nindent 4 }}
     {{- include "ozone.pod.downwardEnv" .ctx | nindent 4 }}
+    {{- /* The user's env reaches the hooks too: their `ozone admin` calls need the same settings (security, proxies) as the OMs. */}}
+    {{- with (concat .ctx.Values.env .ctx.Values.om.env) }}
+    {{- tpl (toYaml .) $ctx | nindent 4 }}
+    {{- end }}
+  {{- with (concat .ctx.Values.envFrom .ctx.Values.om.envFrom) }}
+  envFrom:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
   securityContext:
     {{- include "ozone.containerSecurityContext" (dict "ctx" .ctx "own" dict) | nindent 4 }}
   volumeMounts:

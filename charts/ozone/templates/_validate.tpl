@@ -1,0 +1,105 @@
+{{/*
+ozone.isDataDirectory: "true" when the path may hold OM data that wipe deletes under; the rule of
+helper/Membership/MembershipLimits.cs (IsDataDirectory), plus the chart's own writable mounts.
+*/}}
+{{- define "ozone.isDataDirectory" -}}
+{{- $segments := splitList "/" (trimPrefix "/" .) -}}
+{{- $systemDirectories := list "bin" "boot" "dev" "etc" "lib" "lib32" "lib64" "libx32" "proc" "run" "sbin" "sys" "usr" -}}
+{{- $systemRoots := list "/var" "/home" "/root" "/tmp" "/opt" "/srv" "/mnt" "/media" -}}
+{{- if and (hasPrefix "/" .) (le (len .) 4096) (not (regexMatch "[\\x00-\\x1f]" .)) (not (has "" $segments)) (not (has "." $segments)) (not (has ".." $segments)) (not (has (first $segments) $systemDirectories)) (not (has . $systemRoots)) (not (regexMatch "^/(tmp|var/log/hadoop|opt/om-lifecycle)(/|$)" .)) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+ozone.nameErrors: object names over Kubernetes' limits, as a JSON list of messages. Services and
+Jobs are DNS labels (63); a StatefulSet's pods carry controller-revision-hash=<name>-<10-character
+hash>, a label value (63), so a StatefulSet name may have at most 52.
+*/}}
+{{- define "ozone.nameErrors" -}}
+{{- $full := include "ozone.fullname" . -}}
+{{- $longest := printf "%s-datanode" $full -}}
+{{- $errors := list -}}
+{{- if gt (len $longest) 52 -}}
+{{- $room := sub 43 (len (printf "%s-%s" "" (include "ozone.name" .))) -}}
+{{- $errors = append $errors (printf "The object names built from '%s' (%d characters) are too long for Kubernetes: StatefulSet '%s' has %d characters, but its pods' controller-revision-hash label adds 11 and labels stop at 63 (Services such as '%s-datanode-headless' are limited to 63 as well). Use a release name of at most %d characters (43 if it contains '%s'), or set fullnameOverride to a name of at most 43 characters." $full (len $full) $longest (len $longest) $full $room (include "ozone.name" .)) -}}
+{{- end -}}
+{{- $host := include "ozone.om.host" (dict "ctx" . "ordinal" (sub (int .Values.om.replicas) 1)) -}}
+{{- if gt (len $host) 253 -}}
+{{- $errors = append $errors (printf "The OM host names are too long: '%s' has %d characters and DNS allows 253 (om-lifecycle refuses it at pod start). Shorten clusterDomain, the namespace or the release name." $host (len $host)) -}}
+{{- end -}}
+{{- toJson $errors -}}
+{{- end -}}
+
+{{/*
+ozone.generatedConfFiles: the files the image's entrypoint (envtoconf.py) writes in the conf dir at
+every start, as a JSON list: ozone-site.xml (the chart always sets OZONE-SITE.XML_ variables) and
+one per `<NAME>.<ext>_<key>` variable in the users' env, lower-cased (tests/ClusterTwin/Entrypoint.cs).
+*/}}
+{{- define "ozone.generatedConfFiles" -}}
+{{- $files := list "ozone-site.xml" -}}
+{{- range $e := concat .Values.env .Values.om.env .Values.scm.env .Values.datanode.env .Values.s3g.env .Values.recon.env -}}
+{{- $match := regexFind "^[^_]+?\\.(xml|properties|yaml|yml|env|sh|cfg|conf)_" (lower (toString $e.name)) -}}
+{{- if $match -}}{{- $files = append $files (trimSuffix "_" $match) -}}{{- end -}}
+{{- end -}}
+{{- toJson (uniq $files) -}}
+{{- end -}}
+
+{{/* ozone.validateValues: every value problem, reported at once (Bitnami's way). */}}
+{{- define "ozone.validateValues" -}}
+{{- $errors := list -}}
+{{- $replicas := int .Values.om.replicas -}}
+{{- if lt $replicas 1 -}}
+{{- $errors = append $errors (printf "om.replicas is %d; an OM ring needs at least 1 node. Set om.replicas to 1, 3 or 5." $replicas) -}}
+{{- end -}}
+{{- if gt $replicas 99 -}}
+{{- $errors = append $errors (printf "om.replicas is %d; at most 99 OMs are supported." $replicas) -}}
+{{- end -}}
+{{- if not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" (include "ozone.clusterId" .)) -}}
+{{- $errors = append $errors (printf "clusterId '%s' is not a DNS label; use lower-case letters, digits and '-', starting and ending with a letter or digit." (include "ozone.clusterId" .)) -}}
+{{- end -}}
+{{- if gt (len (include "ozone.clusterId" .)) 63 -}}
+{{- $errors = append $errors "clusterId is longer than 63 characters; shorten it." -}}
+{{- end -}}
+{{- $prev := include "ozone.om.previousReplicas" . -}}
+{{- if and $prev (ne (int $prev) $replicas) (not .Values.om.persistence.enabled) -}}
+{{- $errors = append $errors (printf "om.replicas changes from %s to %d but om.persistence.enabled is false: without volumes a restarted OM loses its Raft log and the ring cannot be changed safely. Set om.persistence.enabled=true (from install on), or keep om.replicas at %s." $prev $replicas $prev) -}}
+{{- end -}}
+{{- if not (has (int .Values.scm.replicas) (list 1 3)) -}}
+{{- $errors = append $errors (printf "scm.replicas is %d; use 1, or 3 for SCM HA." (int .Values.scm.replicas)) -}}
+{{- end -}}
+{{- $datanodes := int .Values.datanode.replicas -}}
+{{- if lt $datanodes 3 -}}
+{{- $errors = append $errors (printf "datanode.replicas is %d; Ozone keeps three replicas of each container (RATIS/THREE), so at least 3 datanodes are needed. Set datanode.replicas to 3 or more." $datanodes) -}}
+{{- end -}}
+{{- /* Stopping a datanode before SCM has moved its replicas away leaves them under-replicated; two at once can lose the last copies. */ -}}
+{{- $dn := include "ozone.datanode.delta" . | fromJson -}}
+{{- if and $dn.stopping (not .Values.datanode.allowScaleDown) -}}
+{{- $errors = append $errors (printf "datanode.replicas goes from %d to %d, which stops %d datanode(s) at once (%s): their container replicas become under-replicated, SCM re-replicates only after it declares them dead 10 minutes later, and stopping two or more can lose data; first decommission them with `ozone admin datanode decommission <hostName>` (the host names `ozone admin datanode list` shows; SCM matches datanodes by host name here) and wait until `ozone admin datanode list` shows them DECOMMISSIONED, then run this one upgrade with datanode.allowScaleDown=true (\"I have decommissioned these datanodes\")." (int $dn.previous) $datanodes (len $dn.stopping) (join ", " $dn.stopping)) -}}
+{{- end -}}
+{{- if not (include "ozone.isDataDirectory" (toString .Values.om.persistence.path)) -}}
+{{- $errors = append $errors (printf "om.persistence.path '%s' is not a safe data directory: om-lifecycle wipes the OM data under it, so it must be an absolute, normalized path (no '.', '..' or empty segment, no trailing '/') outside the system directories (/, /bin, /etc, /usr, /var, /tmp, /opt, /proc, ...) and the chart's own mounts (/tmp, /var/log/hadoop, /opt/om-lifecycle). Use a directory of its own, e.g. /data." (toString .Values.om.persistence.path)) -}}
+{{- end -}}
+{{- $generated := include "ozone.generatedConfFiles" . | fromJsonArray -}}
+{{- range $file, $_ := .Values.configuration.files -}}
+{{- if or (has $file $generated) (has (trimSuffix ".raw" $file) $generated) -}}
+{{- $prefix := upper (trimSuffix ".raw" $file) -}}
+{{- $errors = append $errors (printf "configuration.files has '%s', but the image's entrypoint writes that file in %s from the %s_<key> environment variables at every start, and a mounted file there is read-only, so the container would exit. Keep one source: remove it from configuration.files and set each property as an env entry (env: [{name: %s_<key>, value: <value>}]), or drop the %s_ variables." $file $.Values.configuration.dir $prefix $prefix $prefix) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .Values.fullnameOverride (not (regexMatch "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$" (toString .Values.fullnameOverride))) -}}
+{{- $errors = append $errors (printf "fullnameOverride '%s' is not a DNS label, and every object name starts with it; use lower-case letters, digits and '-', starting and ending with a letter or digit." (toString .Values.fullnameOverride)) -}}
+{{- end -}}
+{{- $errors = concat $errors (include "ozone.nameErrors" . | fromJsonArray) -}}
+{{- $omPorts := list (int .Values.om.ports.rpc) (int .Values.om.ports.ratis) (int .Values.om.ports.http) -}}
+{{- if ne (len (uniq $omPorts)) 3 -}}
+{{- $errors = append $errors (printf "om.ports has rpc %d, ratis %d and http %d: an OM binds each on its own, so the second bind would fail. Give the three ports different numbers (defaults 9862, 9872, 9874)." (int .Values.om.ports.rpc) (int .Values.om.ports.ratis) (int .Values.om.ports.http)) -}}
+{{- end -}}
+{{- if not (kindIs "invalid" .Values.om.terminationGracePeriodSeconds) -}}
+{{- $preStop := include "ozone.om.preStopSeconds" . | int -}}
+{{- if le (int .Values.om.terminationGracePeriodSeconds) $preStop -}}
+{{- $errors = append $errors (printf "om.terminationGracePeriodSeconds is %d, but the OM's preStop hook (moving leadership away) may take up to %d s (2 x om.lifecycle.commandTimeout), and Kubernetes kills the OM when the grace period ends, possibly while it still leads. Set it above %d, or leave it empty to get %d (the hook's longest run plus 60 s)." (int .Values.om.terminationGracePeriodSeconds) $preStop $preStop (add $preStop 60)) -}}
+{{- end -}}
+{{- end -}}
+{{- if $errors -}}
+{{- fail (printf "\n\nInvalid values:\n  - %s" (join "\n  - " $errors)) -}}
+{{- end -}}
+{{- end -}}
