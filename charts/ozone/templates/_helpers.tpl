@@ -137,6 +137,27 @@ rollback and a new scale-up): it gets no Job, since its own start wipes the stal
 {{- toJson $sorted -}}
 {{- end -}}
 
+{{/*
+ozone.om.retainedVolumes: on an install (no live OM StatefulSet), the ordinals of the OM PVCs
+(data-<om>-<n>) an earlier install of this release left, as a sorted JSON list. `helm uninstall`
+keeps the PVCs of volumeClaimTemplates (persistentVolumeClaimRetentionPolicy defaults to Retain),
+and they still hold the old ring's data. Empty on an upgrade, without OM persistence (the OMs do not
+mount them) and when lookup is empty.
+*/}}
+{{- define "ozone.om.retainedVolumes" -}}
+{{- $ordinals := list -}}
+{{- if and .Values.om.persistence.enabled (not (include "ozone.om.previousReplicas" .)) -}}
+{{- $prefix := printf "data-%s-" (include "ozone.om.name" .) -}}
+{{- range $pvc := (lookup "v1" "PersistentVolumeClaim" .Release.Namespace "").items | default list -}}
+{{- $o := trimPrefix $prefix $pvc.metadata.name -}}
+{{- if and (hasPrefix $prefix $pvc.metadata.name) (regexMatch "^[0-9]+$" $o) -}}{{- $ordinals = append $ordinals (int $o) -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $sorted := list -}}
+{{- range $i := until 100 -}}{{- if has $i $ordinals -}}{{- $sorted = append $sorted $i -}}{{- end -}}{{- end -}}
+{{- toJson $sorted -}}
+{{- end -}}
+
 {{/* ozone.om.membership: the membership document of helper/README.md for the desired replicas. */}}
 {{- define "ozone.om.membership" -}}
 {{- $delta := include "ozone.om.delta" . | fromJson -}}
@@ -148,6 +169,7 @@ statefulSet: {{ include "ozone.om.name" . }}
 ringConfigMap: {{ include "ozone.om.name" . }}-ring
 replicas: {{ int .Values.om.replicas }}
 previousReplicas: {{ if kindIs "invalid" $delta.previous }}null{{ else }}{{ int $delta.previous }}{{ end }}
+retainedVolumes: {{ include "ozone.om.retainedVolumes" . | fromJsonArray | len }}
 nodeIdPrefix: {{ include "ozone.om.name" . }}-
 hostPattern: {{ include "ozone.om.hostPattern" . | quote }}
 headlessService: {{ include "ozone.om.headless" . }}
@@ -279,6 +301,12 @@ imagePullSecrets:
 {{- end -}}
 {{- if and $on $off -}}
 {{- $errors = append $errors (printf "persistence is mixed (true: %s; false: %s), but it is one decision for the whole cluster. The OMs keep the cluster id and the block locations that only SCM's and the datanodes' volumes hold, so an SCM or datanode pod that moves onto an empty volume makes a cluster the OMs refuse, and its data is lost. Set om.persistence.enabled, scm.persistence.enabled and datanode.persistence.enabled all to true (production) or all to false (a throwaway cluster)." (join " and " $on) (join " and " $off)) -}}
+{{- end -}}
+{{- $retained := include "ozone.om.retainedVolumes" . | fromJsonArray -}}
+{{- $above := list -}}
+{{- range $o := $retained -}}{{- if ge (int $o) $replicas -}}{{- $above = append $above (printf "data-%s-%d" (include "ozone.om.name" $) (int $o)) -}}{{- end -}}{{- end -}}
+{{- if $above -}}
+{{- $errors = append $errors (printf "om.replicas is %d, but an earlier install of release %s left OM volumes at or above that ordinal (%s). They hold the old ring's data, and its Raft configuration may need those OMs for a majority. Reinstall with om.replicas=%d to bring the old ring back (then shrink it with helm upgrade), or, if you want a new, empty cluster, delete the release's PVCs first: kubectl -n %s delete pvc -l app.kubernetes.io/instance=%s." $replicas .Release.Name (join ", " $above) (add (last $retained) 1) .Release.Namespace .Release.Name) -}}
 {{- end -}}
 {{- if not (has (int .Values.scm.replicas) (list 1 3)) -}}
 {{- $errors = append $errors (printf "scm.replicas is %d; use 1, or 3 for SCM HA." (int .Values.scm.replicas)) -}}
