@@ -228,7 +228,7 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
                 ["apiVersion"] = "v1",
                 ["kind"] = "PersistentVolumeClaim",
                 ["metadata"] = new JsonObject { ["name"] = claim, ["labels"] = labels },
-                ["spec"] = JsonNode.Parse(KubernetesJson.Serialize(template.Spec)),
+                ["spec"] = template.Spec is null ? new JsonObject() : JsonNode.Parse(KubernetesJson.Serialize(template.Spec)),
             });
         }
         var sandbox = runtime.Prepare(podName, IpOf(ordinal), sts.Spec.Template.Spec, claims);
