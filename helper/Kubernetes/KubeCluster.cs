@@ -35,8 +35,14 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
     {
         if (client is null) return null;
         var map = await GetOrNull(() => client.CoreV1.ReadNamespacedConfigMapAsync(doc.RingConfigMap, ns, cancellationToken: cancellationToken));
-        return map is null ? null : RingRecord.FromData(map.Data);
+        if (map is null) return null;
+        // A record an earlier install of this release left behind describes a ring that no longer exists.
+        return ReleaseOwnership.IsCurrent(map.Metadata, await ReadOwnerAsync(client, cancellationToken)) ? RingRecord.FromData(map.Data) : null;
     }
+
+    /// <summary>The OM StatefulSet the tool's objects belong to, or null when it does not exist.</summary>
+    private Task<V1StatefulSet?> ReadOwnerAsync(IKubernetes api, CancellationToken cancellationToken) =>
+        GetOrNull(() => api.AppsV1.ReadNamespacedStatefulSetAsync(doc.StatefulSet, ns, cancellationToken: cancellationToken));
 
     public async Task<RingRecord> UpdateRingAsync(Func<RingRecord, RingRecord> change, CancellationToken cancellationToken)
     {
@@ -44,7 +50,15 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
         for (var attempt = 1; ; attempt++)
         {
             var map = await GetOrNull(() => api.CoreV1.ReadNamespacedConfigMapAsync(doc.RingConfigMap, ns, cancellationToken: cancellationToken));
-            var next = change(RingRecord.FromData(map?.Data)) with { UpdatedAt = DateTimeOffset.UtcNow };
+            var owner = await ReadOwnerAsync(api, cancellationToken);
+            var stale = map is not null && !ReleaseOwnership.IsCurrent(map.Metadata, owner);
+            if (stale)
+            {
+                log.Warn("kube.stale-record", $"{doc.RingConfigMap} was left by an earlier install of release {doc.Release} (it does not belong to StatefulSet {doc.StatefulSet} as it is now); starting a new record");
+                map!.Metadata.OwnerReferences = owner is null ? null : [ReleaseOwnership.To(owner)];
+            }
+            else if (map is not null && owner is not null) ReleaseOwnership.Adopt(map.Metadata, owner);
+            var next = change(stale ? RingRecord.Empty : RingRecord.FromData(map?.Data)) with { UpdatedAt = DateTimeOffset.UtcNow };
             var data = next.ToData().ToDictionary(kv => kv.Key, kv => kv.Value);
             try
             {
@@ -56,6 +70,8 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
                         {
                             Name = doc.RingConfigMap,
                             NamespaceProperty = ns,
+                            // Deleted with the StatefulSet by the garbage collector, so `helm uninstall` leaves no ring behind.
+                            OwnerReferences = owner is null ? null : [ReleaseOwnership.To(owner)],
                             Labels = new Dictionary<string, string>
                             {
                                 ["app.kubernetes.io/managed-by"] = ManagedBy,
@@ -168,7 +184,13 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
     {
         var api = Require();
         var name = StandInName(nodeId);
-        if (await GetOrNull(() => api.DiscoveryV1.ReadNamespacedEndpointSliceAsync(name, ns, cancellationToken: cancellationToken)) is not null) return;
+        var owner = await ReadOwnerAsync(api, cancellationToken);
+        if (await GetOrNull(() => api.DiscoveryV1.ReadNamespacedEndpointSliceAsync(name, ns, cancellationToken: cancellationToken)) is { } existing)
+        {
+            if (ReleaseOwnership.IsCurrent(existing.Metadata, owner)) return;
+            // Left by a Job of an earlier install: its address may be another pod's now.
+            await RemoveStandInAddressAsync(nodeId, cancellationToken);
+        }
         await api.DiscoveryV1.CreateNamespacedEndpointSliceAsync(new V1EndpointSlice
         {
             Metadata = new V1ObjectMeta
@@ -181,6 +203,7 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
                     ["endpointslice.kubernetes.io/managed-by"] = ManagedBy,
                     ["app.kubernetes.io/instance"] = doc.Release,
                 },
+                OwnerReferences = owner is null ? null : [ReleaseOwnership.To(owner)],
             },
             AddressType = ip.Contains(':', StringComparison.Ordinal) ? "IPv6" : "IPv4",
             Endpoints = [new V1Endpoint { Addresses = [ip], Hostname = nodeId, Conditions = new V1EndpointConditions { Ready = true } }],

@@ -91,11 +91,15 @@ public static class StartDecision
         static StartPlan Wait(string why) => new(StartAction.Wait, why, [], false, false);
     }
 
-    /// <summary>A first install has no ring record and no previous StatefulSet, and this volume is empty.</summary>
+    /// <summary>
+    /// A first install has no ring record, no previous StatefulSet and no OM volumes an earlier install
+    /// left (a reinstall onto kept PVCs: the old ring comes back from them, and an empty volume joins it), and this volume is empty.
+    /// </summary>
     public static bool IsFirstInstall(StartFacts f) =>
         f.Version is null
         && (f.Record is null || f.Record.ActualVoters.Count == 0)
-        && f.Doc.PreviousReplicas is null or 0;
+        && f.Doc.PreviousReplicas is null or 0
+        && f.Doc.RetainedVolumes == 0;
 
     /// <summary>A member lists every desired node plus voters still leaving, minus removed ones.</summary>
     private static IReadOnlyList<OmNode> MemberList(StartFacts f) =>

@@ -27,7 +27,8 @@ public sealed record MembershipDocument(
     OmPorts Ports,
     string MetadataDir,
     OmTimeouts Timeouts,
-    string HeadlessService)
+    string HeadlessService,
+    int RetainedVolumes = 0)
 {
     /// <summary>Any node of this ring by ordinal, also one beyond the desired size (a leaving node).</summary>
     public OmNode NodeAt(int ordinal) => new(NodeIdPrefix + ordinal, ordinal, HostFor(NodeIdPrefix + ordinal, ordinal));

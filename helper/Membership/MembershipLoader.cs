@@ -16,7 +16,7 @@ public static class MembershipLoader
 
     private static readonly HashSet<string> KnownKeys =
     [
-        "version", "serviceId", "release", "namespace", "statefulSet", "ringConfigMap", "replicas", "previousReplicas",
+        "version", "serviceId", "release", "namespace", "statefulSet", "ringConfigMap", "replicas", "previousReplicas", "retainedVolumes",
         "nodeIdPrefix", "hostPattern", "headlessService", "nodes", "joining", "leaving", "ports", "paths", "timeouts",
     ];
 
@@ -55,6 +55,9 @@ public static class MembershipLoader
         var previous = reader.Int("previousReplicas", required: false);
         if (previous is < 0 or > MembershipLimits.MaxReplicas)
             errors.Add($"'previousReplicas' is {previous}; it is the live OM StatefulSet's size, 0..{MembershipLimits.MaxReplicas} (at most {MembershipLimits.MaxReplicas} OMs are supported), or null when unknown. Check 'kubectl get statefulset' and render the chart again.");
+        var retained = reader.Int("retainedVolumes", required: false);
+        if (retained is < 0 or > MembershipLimits.MaxReplicas)
+            errors.Add($"'retainedVolumes' is {retained}; it is how many OM volumes an earlier install of this release left, 0..{MembershipLimits.MaxReplicas}. Check 'kubectl get pvc' and render the chart again.");
         var prefix = reader.String("nodeIdPrefix", p => p.EndsWith('-') && Names.IsLabel(p.TrimEnd('-')), "the StatefulSet name followed by '-', e.g. 'ozone-om-'");
         var hostPattern = reader.String("hostPattern", p => p.Contains("{id}", StringComparison.Ordinal) || p.Contains("{ordinal}", StringComparison.Ordinal),
             "a host name with {id} or {ordinal}, e.g. '{id}.ozone-om-headless.default.svc.cluster.local'");
@@ -97,7 +100,7 @@ public static class MembershipLoader
         {
             var doc = new MembershipDocument(serviceId!, release!, ns!, statefulSet!, ringConfigMap!, replicas!.Value, previous, prefix!,
                 hostPattern!, nodes, joining, leaving, new OmPorts(rpc!.Value, ratis!.Value, http!.Value), metadataDir!, timeoutValues,
-                headless ?? statefulSet + "-headless");
+                headless ?? statefulSet + "-headless", retained ?? 0);
             CheckConsistency(doc, errors);
             if (errors.Count == 0) return doc;
         }

@@ -57,7 +57,7 @@ public sealed class ChartDefaultsTests
         scm.Affinity.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution.Should().ContainSingle().Which.TopologyKey.Should().Be("kubernetes.io/hostname");
         scm.TopologySpreadConstraints.Should().BeNullOrEmpty();
 
-        var none = await RenderAsync(helm, "om.podAntiAffinityPreset=,om.zoneSpreadPreset=,om.persistence.enabled=true");
+        var none = await RenderAsync(helm, "om.podAntiAffinityPreset=,om.zoneSpreadPreset=,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true");
         none.One<V1StatefulSet>("ozone-om").Spec.Template.Spec.Affinity.Should().BeNull();
         none.One<V1StatefulSet>("ozone-om").Spec.Template.Spec.TopologySpreadConstraints.Should().BeNullOrEmpty();
     }
@@ -66,7 +66,7 @@ public sealed class ChartDefaultsTests
     [MemberData(nameof(Helms))]
     public async Task Hook_Jobs_do_not_inherit_the_OM_anti_affinity(string helm)
     {
-        var result = await RenderAsync(helm, "om.persistence.enabled=true,om.podAntiAffinityPreset=hard");
+        var result = await RenderAsync(helm, "om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true,om.podAntiAffinityPreset=hard");
 
         result.One<V1Job>("ozone-om-scale-in").Spec.Template.Spec.Affinity.Should().BeNull("a hook is one short pod; a hard preset would leave it unschedulable on a small cluster");
     }
@@ -146,7 +146,7 @@ public sealed class ChartDefaultsTests
     [MemberData(nameof(Helms))]
     public async Task Hook_containers_get_the_users_env_and_envFrom(string helm)
     {
-        var result = await RenderAsync(helm, "om.persistence.enabled=true,env[0].name=SHARED_SETTING,env[0].value=a,om.env[0].name=OM_SETTING,om.env[0].value=b,"
+        var result = await RenderAsync(helm, "om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true,env[0].name=SHARED_SETTING,env[0].value=a,om.env[0].name=OM_SETTING,om.env[0].value=b,"
             + "envFrom[0].configMapRef.name=shared-config,om.envFrom[0].secretRef.name=om-secret");
 
         var job = result.One<V1Job>("ozone-om-scale-in").Spec.Template.Spec;

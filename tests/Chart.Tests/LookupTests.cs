@@ -142,7 +142,7 @@ public sealed class LookupTests() : LiveReleaseTests("lookup")
     [Fact]
     public async Task Without_lookup_helm_template_renders_the_reconcile_view_with_an_unknown_previous_size()
     {
-        var result = await Helm.TemplateAsync("helm4", RenderMatrixTests.Values("om.replicas=5,om.persistence.enabled=true"));
+        var result = await Helm.TemplateAsync("helm4", RenderMatrixTests.Values("om.replicas=5,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true"));
 
         Scalar(Membership(result), "previousReplicas").Should().Be("null");
         WipeJobs(result).Should().BeEmpty();
@@ -164,7 +164,7 @@ public sealed class LookupTests() : LiveReleaseTests("lookup")
 
     private async Task<Helm.Result> RenderAsync(string helm, int replicas, params (string Key, string Value)[] extra)
     {
-        var set = new Dictionary<string, string> { ["om.replicas"] = replicas.ToString(), ["om.persistence.enabled"] = "true" };
+        var set = new Dictionary<string, string> { ["om.replicas"] = replicas.ToString(), ["om.persistence.enabled"] = "true", ["scm.persistence.enabled"] = "true", ["datanode.persistence.enabled"] = "true" };
         foreach (var (k, v) in extra) set[k] = v;
         var result = await Helm.TemplateAsync(helm, set, kubeconfig: Kubeconfig);
         result.ExitCode.Should().Be(0, result.Stderr);

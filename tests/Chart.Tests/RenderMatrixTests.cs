@@ -11,14 +11,14 @@ public sealed class RenderMatrixTests
         var cases = new (string Name, string Set, string Release, string Ns)[]
         {
             ("defaults", "", "ozone", "default"),
-            ("one OM", "om.replicas=1,om.persistence.enabled=true", "ozone", "default"),
-            ("three OMs", "om.replicas=3,om.persistence.enabled=true", "ozone", "default"),
-            ("five OMs", "om.replicas=5,om.persistence.enabled=true", "ozone", "default"),
-            ("seven OMs", "om.replicas=7,om.persistence.enabled=true", "ozone", "default"),
-            ("SCM HA", "scm.replicas=3,scm.persistence.enabled=true", "ozone", "default"),
+            ("one OM", "om.replicas=1,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true", "ozone", "default"),
+            ("three OMs", "om.replicas=3,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true", "ozone", "default"),
+            ("five OMs", "om.replicas=5,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true", "ozone", "default"),
+            ("seven OMs", "om.replicas=7,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true", "ozone", "default"),
+            ("SCM HA", "scm.replicas=3,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true", "ozone", "default"),
             ("Recon", "recon.enabled=true", "ozone", "default"),
-            ("custom release and namespace", "om.persistence.enabled=true,datanode.persistence.enabled=true", "store-prod", "storage"),
-            ("explicit cluster id", "clusterId=ring-a,om.persistence.enabled=true", "my-ozone", "data"),
+            ("custom release and namespace", "om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true", "store-prod", "storage"),
+            ("explicit cluster id", "clusterId=ring-a,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true", "my-ozone", "data"),
         };
         foreach (var helm in Helm.Versions)
             foreach (var c in cases) data.Add(helm, c.Name, c.Set, $"{c.Release}/{c.Ns}");
@@ -70,7 +70,7 @@ public sealed class RenderMatrixTests
     [InlineData("helm4")]
     public async Task Helm_lint_strict_passes_with_defaults_and_with_persistence(string helm)
     {
-        foreach (var set in new[] { "", "om.persistence.enabled=true,om.replicas=5,recon.enabled=true,scm.replicas=3" })
+        foreach (var set in new[] { "", "om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true,om.replicas=5,recon.enabled=true,scm.replicas=3" })
         {
             var args = new List<string> { "lint", "--strict", Helm.ChartDir };
             foreach (var kv in Values(set)) args.AddRange(["--set", $"{kv.Key}={kv.Value}"]);
@@ -82,7 +82,7 @@ public sealed class RenderMatrixTests
     [Fact]
     public async Task The_OM_ring_has_a_parallel_statefulset_a_headless_service_publishing_unready_pods_and_a_quorum_pdb()
     {
-        var result = await Helm.TemplateAsync("helm4", Values("om.replicas=5,om.persistence.enabled=true"));
+        var result = await Helm.TemplateAsync("helm4", Values("om.replicas=5,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true"));
 
         var sts = result.One<V1StatefulSet>("ozone-om");
         sts.Spec.PodManagementPolicy.Should().Be("Parallel");
@@ -107,7 +107,7 @@ public sealed class RenderMatrixTests
     [Fact]
     public async Task The_OM_role_grants_only_the_verbs_om_lifecycle_uses()
     {
-        var result = await Helm.TemplateAsync("helm4", Values("om.persistence.enabled=true"));
+        var result = await Helm.TemplateAsync("helm4", Values("om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true"));
 
         var om = result.One<V1Role>("ozone-om");
         om.Rules.SelectMany(r => r.Verbs).Should().OnlyContain(v => v == "get" || v == "update" || v == "create");

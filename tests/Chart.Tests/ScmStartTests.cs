@@ -21,7 +21,7 @@ public sealed class ScmStartTests : IDisposable
     [InlineData("helm4")]
     public async Task With_three_SCMs_the_primordial_one_only_inits_and_the_others_only_bootstrap(string helm)
     {
-        var result = await Helm.TemplateAsync(helm, RenderMatrixTests.Values("scm.replicas=3,scm.persistence.enabled=true"));
+        var result = await Helm.TemplateAsync(helm, RenderMatrixTests.Values("scm.replicas=3,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true"));
         result.ExitCode.Should().Be(0, result.Stderr);
         var scm = result.One<V1StatefulSet>("ozone-scm").Spec.Template.Spec.Containers.Single();
         scm.Env.Should().Contain(e => e.Name == "OZONE-SITE.XML_ozone.scm.primordial.node.id" && e.Value == "ozone-scm-0");

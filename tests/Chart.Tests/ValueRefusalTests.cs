@@ -66,7 +66,7 @@ public sealed class ValueRefusalTests
         var stderr = await RefusedAsync(helm, new Dictionary<string, string> { ["fullnameOverride"] = new string('f', 44) });
         stderr.Should().Contain("fullnameOverride").And.Contain("at most 43");
 
-        var set = RenderMatrixTests.Values($"fullnameOverride={new string('f', 43)},recon.enabled=true,om.persistence.enabled=true,om.replicas=5,scm.replicas=3");
+        var set = RenderMatrixTests.Values($"fullnameOverride={new string('f', 43)},recon.enabled=true,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true,om.replicas=5,scm.replicas=3");
         var result = await Helm.TemplateAsync(helm, set);
         result.ExitCode.Should().Be(0, result.Stderr);
         AssertNamesFit(result);
@@ -77,7 +77,7 @@ public sealed class ValueRefusalTests
     public async Task The_longest_release_name_that_fits_renders_names_Kubernetes_accepts(string helm)
     {
         var release = new string('r', 37);
-        var result = await Helm.TemplateAsync(helm, RenderMatrixTests.Values("recon.enabled=true,om.persistence.enabled=true"), release);
+        var result = await Helm.TemplateAsync(helm, RenderMatrixTests.Values("recon.enabled=true,om.persistence.enabled=true,scm.persistence.enabled=true,datanode.persistence.enabled=true"), release);
 
         result.ExitCode.Should().Be(0, result.Stderr);
         AssertNamesFit(result);

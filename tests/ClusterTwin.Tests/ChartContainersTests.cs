@@ -33,7 +33,7 @@ public sealed class ChartContainersTests : IDisposable
         using var cluster = new Cluster(work, "default");
         var helm = new HelmRelease(Path.Combine(RepoRoot, ".tools", "bin", "helm4"), Path.Combine(RepoRoot, "charts", "ozone"), "ozone", "default", cluster.Kubeconfig, work);
         var (ok, manifest, error) = await helm.RenderAsync(
-            "om: {replicas: 3, persistence: {enabled: true}}\nscm: {replicas: 3, persistence: {enabled: true}}\nrecon: {enabled: true}\n", [], lookup: false);
+            "om: {replicas: 3, persistence: {enabled: true}}\nscm: {replicas: 3, persistence: {enabled: true}}\ndatanode: {persistence: {enabled: true}}\nrecon: {enabled: true}\n", [], lookup: false);
         ok.Should().BeTrue(error);
         var runtime = new PodRuntime(cluster, "/bin/false", AppContext.BaseDirectory);
         var statefulSets = HelmRelease.Split(manifest).Resources.OfType<V1StatefulSet>().ToList();

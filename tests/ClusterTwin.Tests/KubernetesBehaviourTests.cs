@@ -89,6 +89,22 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Deleting_the_StatefulSet_stops_its_pods_and_keeps_their_claims_and_volumes()
+    {
+        PutStatefulSet(replicas: 2, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 2, "two pods");
+        File.WriteAllText(Path.Combine(cluster.PvcDir("data-demo-om-1"), "kept"), "data");
+        cluster.Get("v1", "PersistentVolumeClaim", "data-demo-om-1").Should().NotBeNull("the controller creates the claim of each pod");
+
+        cluster.Delete("apps/v1", "StatefulSet", "demo-om");
+
+        await Until(() => controller.Pods.Count == 0, "no pods");
+        cluster.Get("v1", "Pod", "demo-om-0").Should().BeNull();
+        cluster.Get("v1", "PersistentVolumeClaim", "data-demo-om-0").Should().NotBeNull("whenDeleted: Retain is the default");
+        File.ReadAllText(Path.Combine(cluster.PvcDir("data-demo-om-1"), "kept")).Should().Be("data");
+    }
+
+    [Fact]
     public async Task A_changed_pod_template_rolls_the_pods_in_reverse_ordinal_order()
     {
         PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a");

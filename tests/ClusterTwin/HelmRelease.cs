@@ -49,6 +49,9 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
 
     public void Record(string manifest) => revisions.Add(manifest);
 
+    /// <summary>helm uninstall removes the release's history: the next install is revision 1 again.</summary>
+    public void Forget() => revisions.Clear();
+
     /// <summary>Documents split into hooks by event and the release's own resources.</summary>
     public static (List<IKubernetesObject> Resources, List<IKubernetesObject> Hooks) Split(string manifest)
     {

@@ -132,7 +132,14 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     private async Task ReconcileAsync()
     {
         var sts = cluster.Get("apps/v1", "StatefulSet", name);
-        if (sts is null) return;
+        if (sts is null)
+        {
+            // Deleted (helm uninstall): the garbage collector deletes the pods it owned, each
+            // gracefully with its preStop, and the PVCs stay (Kubernetes docs, "StatefulSets",
+            // PersistentVolumeClaim retention: whenDeleted defaults to Retain).
+            foreach (var ordinal in Pods.Keys.OrderDescending()) await StopAsync(ordinal, Pods[ordinal], graceful: true);
+            return;
+        }
         var generation = sts["metadata"]?["generation"]?.GetValue<long>() ?? 1;
         var spec = KubernetesJson.Deserialize<V1StatefulSet>(sts.ToJsonString());
         var replicas = spec.Spec.Replicas ?? 1;
@@ -208,6 +215,22 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     {
         var podName = PodName(ordinal);
         var claims = (sts.Spec.VolumeClaimTemplates ?? []).ToDictionary(t => t.Metadata.Name, t => $"{t.Metadata.Name}-{podName}");
+        // The controller creates each claim once, without an owner, and reuses it for the life of the claim
+        // (Kubernetes v1.35 pkg/controller/statefulset/stateful_pod_control.go, createMissingPersistentVolumeClaims).
+        foreach (var template in sts.Spec.VolumeClaimTemplates ?? [])
+        {
+            var claim = claims[template.Metadata.Name];
+            if (cluster.Get("v1", "PersistentVolumeClaim", claim) is not null) continue;
+            var labels = new JsonObject();
+            foreach (var (k, v) in template.Metadata.Labels ?? new Dictionary<string, string>()) labels[k] = v;
+            cluster.Put(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "PersistentVolumeClaim",
+                ["metadata"] = new JsonObject { ["name"] = claim, ["labels"] = labels },
+                ["spec"] = template.Spec is null ? new JsonObject() : JsonNode.Parse(KubernetesJson.Serialize(template.Spec)),
+            });
+        }
         var sandbox = runtime.Prepare(podName, IpOf(ordinal), sts.Spec.Template.Spec, claims);
         var fqdn = $"{podName}.{sts.Spec.ServiceName}.{cluster.Namespace}.svc.cluster.local";
         cluster.Put(new JsonObject

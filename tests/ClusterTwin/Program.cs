@@ -87,6 +87,7 @@ foreach (var helm in helms)
     passed &= reports.All(r => r.Passed);
 }
 File.Delete(hostsFile);
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
 await File.WriteAllTextAsync(report, JsonSerializer.Serialize(new { scenario = scenario.Name, file = scenarioPath, passed, steps = all }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"report: {report}");
 Console.WriteLine(passed ? "PASSED" : "FAILED");

@@ -10,7 +10,8 @@ public sealed record Expectations(
     IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails, int? OmRestarts = null);
 
 /// <param name="Wait">helm --wait (the default): post hooks run once the rollout is done; false: right after the apply.</param>
-public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true);
+/// <param name="DeleteVolumes">uninstall: also delete the release's PVCs afterwards (kubectl delete pvc), as a user who wants a new cluster does.</param>
+public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true, bool DeleteVolumes = false);
 
 public sealed record Scenario(string Name, string Release, string Namespace, string ValuesYaml, IReadOnlyList<Step> Steps)
 {
@@ -36,7 +37,7 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
         var e = s.Children.TryGetValue(new YamlScalarNode("expect"), out var en) ? (YamlMappingNode)en : new YamlMappingNode();
         var expect = new Expectations(List(e, "members"), Text(e, "leader"), Text(e, "leaderNot"), List(e, "bootstrapped"), List(e, "decommissioned"), List(e, "wiped"),
             Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true", Int(e, "omRestarts"));
-        return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false");
+        return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false", Text(s, "deleteVolumes") == "true");
     }
 
     private static string? Text(YamlMappingNode m, string key) =>

@@ -91,6 +91,9 @@ public sealed class Twin : IAsyncDisposable
                 var code = await runtime.ExecAsync(pod.Sandbox, pod.Sandbox.Spec.Containers[0], ["/opt/om-lifecycle/om-lifecycle", "transfer-leader", "--to", step.To!], TimeSpan.FromMinutes(2));
                 if (code != 0) failures.Add($"transfer-leader exited {code}");
                 break;
+            case "uninstall":
+                await UninstallAsync(step.DeleteVolumes, failures);
+                break;
             case "kill-pod":
                 var ordinal = int.Parse(step.Pod![(omName.Length + 1)..]);
                 await oms.DeletePodAsync(ordinal, graceful: false);
@@ -105,15 +108,20 @@ public sealed class Twin : IAsyncDisposable
         await quorum.StopAsync();
 
         var after = Snapshot();
-        var readable = ReadableKeys();
-        if (released && Sim.Read().Leader is not null) keys.Add(PutKey(index));
+        // Nothing serves after an uninstall: no key to write, none to read, and the ring stopping is no quorum loss.
+        var uninstalled = step.Action == "uninstall";
+        if (uninstalled) quorum.Losses.Clear();
+        var readable = uninstalled ? (Missing: new List<string>(), Count: keys.Count) : ReadableKeys();
+        if (released && !uninstalled && Sim.Read().Leader is not null) keys.Add(PutKey(index));
 
         // Joined a ring that already existed: new voters (a first install's members form the ring, they do not join it).
         var bootstrapped = before.Voters.Count == 0 ? [] : after.Voters.Except(before.Voters).Order(StringComparer.Ordinal).ToList();
-        var decommissioned = before.Voters.Except(after.Voters).ToList();
+        // Voters that vanish with their deleted volumes were not decommissioned.
+        var decommissioned = step.DeleteVolumes ? [] : before.Voters.Except(after.Voters).ToList();
         var wiped = before.WithData.Except(after.WithData).ToList();
         var restarts = oms.Starts.Where(s => existing.Contains(s.Key)).Sum(s => s.Value - startsBefore.GetValueOrDefault(s.Key));
-        var leaderChanges = after.LeaderChanges - before.LeaderChanges;
+        // A new ring (volumes deleted) counts its leader changes from zero again.
+        var leaderChanges = Math.Max(0, after.LeaderChanges - before.LeaderChanges);
         var calls = after.Calls - before.Calls;
 
         var e = step.Expect;
@@ -180,6 +188,39 @@ public sealed class Twin : IAsyncDisposable
         if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), failures)) return false;
         helm.Record(manifest);
         return true;
+    }
+
+    /// <summary>
+    /// helm uninstall: deletes the objects of the release's last revision (not its hooks, which Helm
+    /// does not track: helm.sh/docs/topics/charts_hooks, "Hook resources are not managed with
+    /// corresponding releases"), with background propagation, so the garbage collector takes what
+    /// they own; PVCs of volumeClaimTemplates stay. With <paramref name="deleteVolumes"/>, the user
+    /// then deletes the release's PVCs, and with them the Ratis logs that held the OM ring.
+    /// </summary>
+    private async Task UninstallAsync(bool deleteVolumes, List<string> failures)
+    {
+        if (helm.Revision == 0) { failures.Add("uninstall: no release is installed"); return; }
+        var (resources, _) = HelmRelease.Split(helm.Manifest(helm.Revision));
+        foreach (var resource in Enumerable.Reverse(resources))
+        {
+            if (ApiResource.ByKind(resource.ApiVersion, resource.Kind) is not null)
+                cluster.Delete(resource.ApiVersion, resource.Kind, ((IMetadata<V1ObjectMeta>)resource).Metadata.Name);
+        }
+        helm.Forget();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        try { while (oms.Pods.Count > 0) await Task.Delay(200, deadline.Token); }
+        catch (OperationCanceledException) { failures.Add("uninstall: the OM pods did not stop within 4 minutes"); return; }
+        if (!deleteVolumes) return;
+        foreach (var pvc in cluster.Api.Store.List(Cluster.Kind("v1", "PersistentVolumeClaim"), cluster.Namespace))
+        {
+            var name = pvc["metadata"]!["name"]!.GetValue<string>();
+            if (pvc["metadata"]?["labels"]?["app.kubernetes.io/instance"]?.GetValue<string>() != scenario.Release) continue;
+            cluster.Delete("v1", "PersistentVolumeClaim", name);
+            if (Directory.Exists(cluster.PvcDir(name))) Directory.Delete(cluster.PvcDir(name), recursive: true);
+        }
+        // The simulator keeps the ring in one file; in Ozone it lives only in the OMs' Ratis logs on those volumes.
+        File.Delete(Path.Combine(cluster.SimState, "ring.json"));
+        keys.Clear();
     }
 
     /// <summary>Who writes the release's objects, and how: Helm 3 patches, Helm 4 applies server-side, Argo CD applies client-side.</summary>

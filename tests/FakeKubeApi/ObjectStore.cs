@@ -108,15 +108,53 @@ public sealed class ObjectStore
             stored = (JsonObject)stored.DeepClone();
         }
         Changed?.Invoke(resource, ns, name, stored);
+        // An object created with owners that are all gone is collected at once, as the garbage collector does with a dangling reference.
+        if (HasOnlyAbsentOwners(stored, resource.Namespaced ? ns : "")) Delete(resource, ns, name);
         return stored;
     }
 
+    /// <summary>
+    /// Deletes the object, then collects its dependents as Kubernetes' garbage collector does with
+    /// background cascading deletion (the default for API deletes and for `helm uninstall`): every
+    /// object whose ownerReferences all name owners that no longer exist is deleted in turn, and so
+    /// on down the chain. Owners are matched by uid, not name, so an owner deleted and created again
+    /// under the same name does not keep the old dependents (kubernetes.io/docs/concepts/architecture/garbage-collection;
+    /// Kubernetes v1.35 pkg/controller/garbagecollector/garbagecollector.go, attemptToDeleteItem and
+    /// isDangling). The real collector works asynchronously; here it runs before Delete returns.
+    /// </summary>
     public bool Delete(ApiResource resource, string ns, string name)
     {
         bool removed;
         lock (gate) removed = objects.Remove((resource, resource.Namespaced ? ns : "", name));
-        if (removed) Changed?.Invoke(resource, ns, name, null);
-        return removed;
+        if (!removed) return false;
+        Changed?.Invoke(resource, ns, name, null);
+        CollectGarbage();
+        return true;
+    }
+
+    private void CollectGarbage()
+    {
+        List<(ApiResource Resource, string Namespace, string Name)> dangling;
+        lock (gate)
+        {
+            dangling = objects.Where(kv => HasOnlyAbsentOwnersLocked(kv.Value, kv.Key.Namespace)).Select(kv => kv.Key).ToList();
+        }
+        foreach (var (resource, ns, name) in dangling) Delete(resource, ns, name);
+    }
+
+    private bool HasOnlyAbsentOwners(JsonObject obj, string ns)
+    {
+        lock (gate) return HasOnlyAbsentOwnersLocked(obj, ns);
+    }
+
+    /// <summary>True when the object has ownerReferences and none of them names a live object (same namespace, or cluster-scoped) by uid.</summary>
+    private bool HasOnlyAbsentOwnersLocked(JsonObject obj, string ns)
+    {
+        var owners = (obj["metadata"]?["ownerReferences"] as JsonArray)?.Select(o => o?["uid"]?.GetValue<string>()).OfType<string>().ToList();
+        if (owners is null || owners.Count == 0) return false;
+        var live = objects.Where(kv => kv.Key.Namespace == ns || kv.Key.Namespace == "")
+            .Select(kv => kv.Value["metadata"]?["uid"]?.GetValue<string>()).OfType<string>().ToHashSet();
+        return !owners.Any(live.Contains);
     }
 
     /// <summary>Adds a Kubernetes object given as JSON text (apiVersion and kind pick the resource).</summary>

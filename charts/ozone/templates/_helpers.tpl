@@ -137,6 +137,27 @@ rollback and a new scale-up): it gets no Job, since its own start wipes the stal
 {{- toJson $sorted -}}
 {{- end -}}
 
+{{/*
+ozone.om.retainedVolumes: on an install (no live OM StatefulSet), the ordinals of the OM PVCs
+(data-<om>-<n>) an earlier install of this release left, as a sorted JSON list. `helm uninstall`
+keeps the PVCs of volumeClaimTemplates (persistentVolumeClaimRetentionPolicy defaults to Retain),
+and they still hold the old ring's data. Empty on an upgrade, without OM persistence (the OMs do not
+mount them) and when lookup is empty.
+*/}}
+{{- define "ozone.om.retainedVolumes" -}}
+{{- $ordinals := list -}}
+{{- if and .Values.om.persistence.enabled (not (include "ozone.om.previousReplicas" .)) -}}
+{{- $prefix := printf "data-%s-" (include "ozone.om.name" .) -}}
+{{- range $pvc := (lookup "v1" "PersistentVolumeClaim" .Release.Namespace "").items | default list -}}
+{{- $o := trimPrefix $prefix $pvc.metadata.name -}}
+{{- if and (hasPrefix $prefix $pvc.metadata.name) (regexMatch "^[0-9]+$" $o) -}}{{- $ordinals = append $ordinals (int $o) -}}{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- $sorted := list -}}
+{{- range $i := until 100 -}}{{- if has $i $ordinals -}}{{- $sorted = append $sorted $i -}}{{- end -}}{{- end -}}
+{{- toJson $sorted -}}
+{{- end -}}
+
 {{/* ozone.om.membership: the membership document of helper/README.md for the desired replicas. */}}
 {{- define "ozone.om.membership" -}}
 {{- $delta := include "ozone.om.delta" . | fromJson -}}
@@ -148,6 +169,7 @@ statefulSet: {{ include "ozone.om.name" . }}
 ringConfigMap: {{ include "ozone.om.name" . }}-ring
 replicas: {{ int .Values.om.replicas }}
 previousReplicas: {{ if kindIs "invalid" $delta.previous }}null{{ else }}{{ int $delta.previous }}{{ end }}
+retainedVolumes: {{ include "ozone.om.retainedVolumes" . | fromJsonArray | len }}
 nodeIdPrefix: {{ include "ozone.om.name" . }}-
 hostPattern: {{ include "ozone.om.hostPattern" . | quote }}
 headlessService: {{ include "ozone.om.headless" . }}

@@ -63,6 +63,21 @@ one per `<NAME>.<ext>_<key>` variable in the users' env, lower-cased (tests/Clus
 {{- if and $prev (ne (int $prev) $replicas) (not .Values.om.persistence.enabled) -}}
 {{- $errors = append $errors (printf "om.replicas changes from %s to %d but om.persistence.enabled is false: without volumes a restarted OM loses its Raft log and the ring cannot be changed safely. Set om.persistence.enabled=true (from install on), or keep om.replicas at %s." $prev $replicas $prev) -}}
 {{- end -}}
+{{- /* One decision for the cluster: OM volumes hold the cluster id and block locations that only SCM's and the datanodes' volumes keep, so a mix loses the cluster when an SCM or datanode pod moves. */ -}}
+{{- $on := list -}}
+{{- $off := list -}}
+{{- range $c := list "om" "scm" "datanode" -}}
+{{- if (index $.Values $c "persistence" "enabled") -}}{{- $on = append $on (printf "%s.persistence.enabled" $c) -}}{{- else -}}{{- $off = append $off (printf "%s.persistence.enabled" $c) -}}{{- end -}}
+{{- end -}}
+{{- if and $on $off -}}
+{{- $errors = append $errors (printf "persistence is mixed (true: %s; false: %s), but it is one decision for the whole cluster. The OMs keep the cluster id and the block locations that only SCM's and the datanodes' volumes hold, so an SCM or datanode pod that moves onto an empty volume makes a cluster the OMs refuse, and its data is lost. Set om.persistence.enabled, scm.persistence.enabled and datanode.persistence.enabled all to true (production) or all to false (a throwaway cluster)." (join " and " $on) (join " and " $off)) -}}
+{{- end -}}
+{{- $retained := include "ozone.om.retainedVolumes" . | fromJsonArray -}}
+{{- $above := list -}}
+{{- range $o := $retained -}}{{- if ge (int $o) $replicas -}}{{- $above = append $above (printf "data-%s-%d" (include "ozone.om.name" $) (int $o)) -}}{{- end -}}{{- end -}}
+{{- if $above -}}
+{{- $errors = append $errors (printf "om.replicas is %d, but an earlier install of release %s left OM volumes at or above that ordinal (%s). They hold the old ring's data, and its Raft configuration may need those OMs for a majority. Reinstall with om.replicas=%d to bring the old ring back (then shrink it with helm upgrade), or, if you want a new, empty cluster, delete the release's PVCs first: kubectl -n %s delete pvc -l app.kubernetes.io/instance=%s." $replicas .Release.Name (join ", " $above) (add (last $retained) 1) .Release.Namespace .Release.Name) -}}
+{{- end -}}
 {{- if not (has (int .Values.scm.replicas) (list 1 3)) -}}
 {{- $errors = append $errors (printf "scm.replicas is %d; use 1, or 3 for SCM HA." (int .Values.scm.replicas)) -}}
 {{- end -}}

@@ -10,6 +10,7 @@ public sealed class MembershipYaml
     public string Release { get; set; } = "ozone";
     public int Replicas { get; set; } = 3;
     public int? PreviousReplicas { get; set; } = 3;
+    public int RetainedVolumes { get; set; }
     public string HostPattern { get; set; } = "{id}.ozone-om-headless.default.svc.cluster.local";
     public string MetadataDir { get; set; } = "/data/metadata";
     public List<string> Joining { get; } = [];
@@ -31,6 +32,7 @@ public sealed class MembershipYaml
         text.AppendLine($"ringConfigMap: {Release}-om-ring");
         text.AppendLine($"replicas: {Replicas}");
         text.AppendLine($"previousReplicas: {(PreviousReplicas is { } p ? p.ToString() : "null")}");
+        if (RetainedVolumes > 0) text.AppendLine($"retainedVolumes: {RetainedVolumes}");
         text.AppendLine($"nodeIdPrefix: {Release}-om-");
         text.AppendLine($"hostPattern: \"{HostPattern}\"");
         text.AppendLine("nodes:");

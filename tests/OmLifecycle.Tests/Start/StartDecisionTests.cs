@@ -40,6 +40,24 @@ public sealed class StartDecisionTests
     }
 
     [Fact]
+    public void On_a_reinstall_onto_kept_volumes_an_empty_volume_waits_for_the_old_ring_instead_of_starting_a_new_one()
+    {
+        // helm uninstall kept data-ozone-om-0..2; the reinstall asks for 5, so ozone-om-3 starts empty before the old members lead.
+        var plan = Decide(new MembershipYaml { Replicas = 5, PreviousReplicas = null, RetainedVolumes = 3 }, self: 3, ring: NoRing());
+
+        plan.Action.Should().Be(StartAction.Wait);
+        plan.Reason.Should().Contain("not a first install");
+    }
+
+    [Fact]
+    public void On_a_reinstall_onto_kept_volumes_an_empty_volume_joins_the_old_ring_once_it_leads()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 4, PreviousReplicas = null, RetainedVolumes = 3 }, self: 3, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"));
+
+        plan.Action.Should().Be(StartAction.Bootstrap);
+    }
+
+    [Fact]
     public void A_node_with_its_marker_starts_as_a_member_even_without_a_ring()
     {
         var plan = Decide(new MembershipYaml(), self: 2, ring: NoRing(), marker: Marker("ozone-om-2"), version: Version("ozone-om-2"));
