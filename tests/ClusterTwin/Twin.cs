@@ -358,11 +358,13 @@ public sealed class Twin : IAsyncDisposable
     private async Task RollBackAtomicallyAsync(Step step, List<string> failures)
     {
         if (helm.Revision == 0) { failures.Add("--atomic on a failed first install means helm uninstall, which the twin does not play"); return; }
-        var rollback = step with { Wait = true };
-        var rolledBack = await ReleaseAsync(rollback, "rollback", helm.Revision, failures);
+        var upgradeError = string.Join("; ", failures);
+        var rollbackErrors = new List<string>();
+        var rolledBack = await ReleaseAsync(step with { Wait = true }, "rollback", helm.Revision, rollbackErrors);
+        failures.Clear();
         failures.Add(rolledBack
-            ? $"release {scenario.Release} failed, and has been rolled back due to atomic being set"
-            : $"release {scenario.Release} failed, and the rollback that atomic asked for failed too");
+            ? $"release {scenario.Release} failed, and has been rolled back due to atomic being set: {upgradeError}"
+            : $"an error occurred while rolling back the release. original upgrade error: {upgradeError}: {string.Join("; ", rollbackErrors)}");
     }
 
     /// <summary>The processes of hook Jobs while they run, for the fault injector.</summary>
