@@ -16,8 +16,8 @@ public sealed class ScaleInLock(LifecycleContext ctx)
     /// <summary>Takes the lock for this pod, waiting while another pod that may still run holds it.</summary>
     public async Task AcquireAsync(CancellationToken cancellationToken)
     {
-        var me = ctx.Env.PodName ?? throw LifecycleException.Refused(
-            "Cannot take the ring's scale-in lock: POD_NAME (or HOSTNAME) is not set, and the lock names the pod that holds it. Set POD_NAME from the pod's metadata.name as the chart does.");
+        // A pod's host name is its pod name, so outside the chart's env the machine name still names the pod.
+        var me = ctx.Env.PodName ?? Environment.MachineName;
         var deadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.WaitForTurn;
         string? announced = null;
         while (true)
