@@ -24,6 +24,12 @@ public interface IKubeCluster
     Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Whether the pod may still be running a container: it exists and its phase is neither
+    /// Succeeded nor Failed (a Terminating pod still runs until its grace period ends).
+    /// </summary>
+    Task<bool> PodMayRunAsync(string podName, CancellationToken cancellationToken);
+
+    /// <summary>
     /// A Kubernetes Event on the OM StatefulSet (`kubectl describe statefulset` shows it). Best
     /// effort: a refused or failed write is logged and never fails the command.
     /// </summary>

@@ -151,6 +151,10 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
     public async Task<bool> PodExistsAsync(string podName, CancellationToken cancellationToken) =>
         await GetOrNull(() => Require().CoreV1.ReadNamespacedPodAsync(podName, ns, cancellationToken: cancellationToken)) is not null;
 
+    public async Task<bool> PodMayRunAsync(string podName, CancellationToken cancellationToken) =>
+        await GetOrNull(() => Require().CoreV1.ReadNamespacedPodAsync(podName, ns, cancellationToken: cancellationToken)) is { } pod
+        && pod.Status?.Phase is not ("Succeeded" or "Failed");
+
     public async Task RecordEventAsync(string reason, string message, bool warning, CancellationToken cancellationToken)
     {
         if (client is null) return;

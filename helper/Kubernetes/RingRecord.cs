@@ -2,7 +2,8 @@ namespace OmLifecycle.Kubernetes;
 
 /// <summary>
 /// The content of the tool-owned `&lt;release&gt;-om-ring` ConfigMap: what om-lifecycle learned at run time
-/// (decommissioned nodes, pending wipes, the operation in progress) and a status people read.
+/// (decommissioned nodes, pending wipes, the operation in progress, the pod holding the scale-in
+/// lock) and a status people read.
 /// </summary>
 public sealed record RingRecord(
     IReadOnlyList<string> Decommissioned,
@@ -12,7 +13,8 @@ public sealed record RingRecord(
     string? Leader,
     string? Operation,
     string? LastError,
-    DateTimeOffset? UpdatedAt)
+    DateTimeOffset? UpdatedAt,
+    string? ScaleInHolder = null)
 {
     public static RingRecord Empty { get; } = new([], [], null, [], null, null, null, null);
 
@@ -29,6 +31,7 @@ public sealed record RingRecord(
         if (Operation is not null) data["operation"] = Operation;
         if (LastError is not null) data["lastError"] = LastError;
         if (UpdatedAt is { } u) data["updatedAt"] = u.ToString("O");
+        if (ScaleInHolder is not null) data["scaleInHolder"] = ScaleInHolder;
         return data;
     }
 
@@ -42,7 +45,8 @@ public sealed record RingRecord(
             List("decommissioned"), List("pendingWipe"),
             int.TryParse(Text("desiredVoters"), System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null,
             List("actualVoters"), Text("leader"), Text("operation"), Text("lastError"),
-            DateTimeOffset.TryParse(Text("updatedAt"), System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null);
+            DateTimeOffset.TryParse(Text("updatedAt"), System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null,
+            Text("scaleInHolder"));
     }
 
     /// <summary>

@@ -11,7 +11,8 @@ namespace OmLifecycle.Lifecycle;
 /// `scale-in` and `decommission`: take OMs out of the ring ONE AT A TIME, highest ordinal first,
 /// so that a majority of the current Ratis configuration runs at every moment (design.md, "the
 /// quorum trap"). Every step is recorded in the ring ConfigMap before it happens, and every run
-/// starts again from the live ring, so a rerun after a kill finishes the job.
+/// starts again from the live ring, so a rerun after a kill finishes the job. Only one runs at a
+/// time (<see cref="ScaleInLock"/>): a rerun after Helm's --timeout waits for the old Job's pod.
 /// </summary>
 public sealed class ScaleIn(LifecycleContext ctx)
 {
@@ -19,6 +20,14 @@ public sealed class ScaleIn(LifecycleContext ctx)
     {
         var desired = HookSupport.CheckReplicas(replicas ?? ctx.Doc.Replicas);
         RequireKubernetes();
+        var gate = new ScaleInLock(ctx);
+        await gate.AcquireAsync(cancellationToken);
+        try { return await RunLockedAsync(desired, cancellationToken); }
+        finally { await gate.ReleaseAsync(); }
+    }
+
+    private async Task<int> RunLockedAsync(int desired, CancellationToken cancellationToken)
+    {
         // A run killed between a scale and its release leaves spec.replicas owned by us; give it back first.
         await ctx.Kube.ReleaseReplicasAsync(cancellationToken);
         var removed = new List<string>();
@@ -73,6 +82,14 @@ public sealed class ScaleIn(LifecycleContext ctx)
         if (ctx.Doc.IsDesired(nodeId))
             throw LifecycleException.Refused($"{nodeId} is one of the {ctx.Doc.Replicas} desired OMs; removing it would go below the desired size. Lower om.replicas with helm upgrade instead, which removes the highest ordinals.");
         RequireKubernetes();
+        var gate = new ScaleInLock(ctx);
+        await gate.AcquireAsync(cancellationToken);
+        try { return await DecommissionLockedAsync(node, nodeId, cancellationToken); }
+        finally { await gate.ReleaseAsync(); }
+    }
+
+    private async Task<int> DecommissionLockedAsync(OmNode node, string nodeId, CancellationToken cancellationToken)
+    {
         var (view, record, sts) = await HookSupport.ObserveAsync(ctx, cancellationToken);
         if (!view.HasLeader)
             throw LifecycleException.Deadline($"No OM leader answers, so {nodeId} cannot be removed safely. Run 'om-lifecycle status' and try again once the ring has a leader.");

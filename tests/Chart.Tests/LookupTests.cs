@@ -149,6 +149,19 @@ public sealed class LookupTests() : LiveReleaseTests("lookup")
         result.One<V1Job>("ozone-om-scale-in").Spec.Template.Spec.Containers.Single().Args.Should().Contain("5");
     }
 
+    // Helm's default --timeout is 5m; four removals take 4-8 minutes (docs/scaling.md).
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task The_notes_of_a_shrink_give_the_timeout_it_needs_and_say_a_rerun_is_safe(string helm)
+    {
+        PreviousStatefulSet(7);
+
+        var install = await Helm.InstallDryRunAsync(helm, "server", Kubeconfig, new Dictionary<string, string> { ["om.replicas"] = "3", ["om.persistence.enabled"] = "true" });
+
+        install.ExitCode.Should().Be(0, install.Stderr);
+        Helm.Notes(install).Should().Contain("4 OM(s) leave").And.Contain("--timeout 13m").And.Contain("run the same helm upgrade again");
+    }
+
     /// <summary>The live OM StatefulSet of the release, owned by Helm as an installed release's is.</summary>
     /// <summary>The ring record as scale-in leaves it: these nodes decommissioned, their volumes not wiped yet.</summary>
     private void RingRecordWithPendingWipes(string nodes) =>

@@ -57,6 +57,40 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         await Until(() => controller.Pods.Count == 3, "all pods once ready");
     }
 
+    // A lost node's pod stays Terminating, and the StatefulSet controller never starts a second pod of
+    // the same identity while the object exists (Kubernetes docs "Force Delete StatefulSet Pods").
+    [Fact]
+    public async Task A_pod_on_a_lost_node_stays_terminating_and_is_not_replaced_until_it_is_gone()
+    {
+        PutStatefulSet(replicas: 2, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 2 && controller.Starts.Values.Sum() == 2, "two pods");
+        var lost = controller.Pods[1].Process;
+
+        controller.LoseNode(1, TimeSpan.FromSeconds(5));
+        await lost.WaitForExitAsync();
+        await controller.SyncedAsync(CancellationToken.None);
+        await controller.SyncedAsync(CancellationToken.None);
+
+        controller.Starts["demo-om-1"].Should().Be(1, "no container runs again while the Pod object is Terminating");
+        cluster.Get("v1", "Pod", "demo-om-1")!["metadata"]!["deletionTimestamp"].Should().NotBeNull();
+        controller.IsReady(1).Should().BeFalse();
+        await Until(() => controller.Starts["demo-om-1"] == 2, "the pod created again once the old one is gone");
+        cluster.Get("v1", "Pod", "demo-om-1")!["metadata"]!["deletionTimestamp"].Should().BeNull();
+    }
+
+    [Fact]
+    public async Task A_crashed_container_is_restarted_in_the_same_pod()
+    {
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 1 && controller.Starts.Values.Sum() == 1, "one pod");
+        var uid = cluster.Get("v1", "Pod", "demo-om-0")!["metadata"]!["uid"]!.GetValue<string>();
+
+        controller.KillContainer(0);
+
+        await Until(() => controller.Starts["demo-om-0"] == 2, "the container restarted");
+        cluster.Get("v1", "Pod", "demo-om-0")!["metadata"]!["uid"]!.GetValue<string>().Should().Be(uid, "the kubelet restarts the container; the pod stays");
+    }
+
     [Fact]
     public async Task Scale_down_removes_the_highest_ordinals_and_keeps_their_volumes_for_a_scale_up()
     {

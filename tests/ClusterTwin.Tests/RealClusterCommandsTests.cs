@@ -10,10 +10,13 @@ public sealed class RealClusterCommandsTests
     {
         commands.HelmUpgrade("/w/values.yaml", [("om.replicas", "4"), ("om.env", "[{name: A, value: \"1\"}]")]).Should().Equal(
             "upgrade", "--install", "ozone", "/repo/charts/ozone", "--namespace", "storage", "--create-namespace", "-f", "/w/values.yaml",
-            "--wait", "--timeout", "30m", "--set", "om.replicas=4", "--set-json", "om.env=[{\"name\":\"A\",\"value\":\"1\"}]");
+            "--wait", "--timeout", "300s", "--set", "om.replicas=4", "--set-json", "om.env=[{\"name\":\"A\",\"value\":\"1\"}]");
         commands.HelmUpgrade("/w/values.yaml", [("om.replicas", "4")], wait: false).Should().Equal(
             "upgrade", "--install", "ozone", "/repo/charts/ozone", "--namespace", "storage", "--create-namespace", "-f", "/w/values.yaml",
-            "--timeout", "30m", "--set", "om.replicas=4");
+            "--timeout", "300s", "--set", "om.replicas=4");
+        commands.HelmUpgrade("/w/values.yaml", [("om.replicas", "4")], timeout: TimeSpan.FromMinutes(13), atomic: true).Should().Equal(
+            "upgrade", "--install", "ozone", "/repo/charts/ozone", "--namespace", "storage", "--create-namespace", "-f", "/w/values.yaml",
+            "--wait", "--timeout", "780s", "--atomic", "--set", "om.replicas=4");
     }
 
     [Fact]
@@ -58,7 +61,7 @@ public sealed class RealClusterCommandsTests
     [Fact]
     public void A_rollback_names_the_revision_and_waits()
     {
-        commands.HelmRollback(1).Should().Equal("rollback", "ozone", "1", "--namespace", "storage", "--wait", "--timeout", "30m");
+        commands.HelmRollback(1).Should().Equal("rollback", "ozone", "1", "--namespace", "storage", "--wait", "--timeout", "300s");
     }
 
     [Fact]

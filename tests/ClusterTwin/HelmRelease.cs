@@ -89,6 +89,10 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
     public static bool DeletedOnSuccess(IKubernetesObject hook) =>
         (Annotations(hook).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "").Contains("hook-succeeded");
 
+    /// <summary>Hooks whose previous object Helm deletes before creating the new one (a rerun's Job replaces the old Job).</summary>
+    public static bool DeletedBeforeCreation(IKubernetesObject hook) =>
+        (Annotations(hook).GetValueOrDefault("helm.sh/hook-delete-policy") ?? "before-hook-creation").Contains("before-hook-creation");
+
     /// <summary>A structured --set value (YAML or JSON text) as the JSON that --set-json needs.</summary>
     private static string ToJson(string yaml)
     {

@@ -17,8 +17,8 @@ namespace ClusterTwin;
 /// </summary>
 public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile, int subnet = 77) : IAsyncDisposable
 {
-    /// <summary>Probe periods are the chart's periodSeconds times this (10 s becomes 0.5 s), like the simulator's scaled clock.</summary>
-    public const double ProbeTimeScale = 0.05;
+    /// <summary>Probe periods are the chart's periodSeconds in twin time (10 s becomes 1 s).</summary>
+    public const double ProbeTimeScale = TwinClock.Scale;
 
     private readonly Dictionary<int, RunningPod> pods = [];
     private readonly Lock gate = new();
@@ -71,13 +71,42 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         while (Volatile.Read(ref lastSyncDone) <= after) await Task.Delay(50, cancellationToken);
     }
 
-    /// <summary>Deletes a pod (kubectl delete pod): the controller creates it again.</summary>
+    /// <summary>Deletes a pod (kubectl delete pod, graceful; or a forced delete without preStop): the controller creates it again.</summary>
     public async Task DeletePodAsync(int ordinal, bool graceful)
     {
         RunningPod? pod;
         lock (gate) pods.TryGetValue(ordinal, out pod);
         if (pod is null) return;
         await StopAsync(ordinal, pod, graceful);
+    }
+
+    /// <summary>
+    /// The pod's node is lost: its containers stop at once with no preStop, but the Pod object
+    /// stays Terminating, because the kubelet that would confirm the deletion is gone, and the
+    /// StatefulSet controller never creates a second pod with the same identity while it exists
+    /// (Kubernetes docs "Force Delete StatefulSet Pods"; pkg/controller/statefulset creates a pod
+    /// only when none of that name exists). After <paramref name="recreateAfter"/> (the node coming
+    /// back, or an operator's force delete) the object goes and the controller creates the pod again.
+    /// </summary>
+    public void LoseNode(int ordinal, TimeSpan recreateAfter)
+    {
+        RunningPod? pod;
+        lock (gate) pods.TryGetValue(ordinal, out pod);
+        if (pod is null) return;
+        pod.Deleting = true;
+        try { pod.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+        if (cluster.Get("v1", "Pod", pod.Sandbox.Name) is { } obj)
+        {
+            obj["metadata"]!["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            cluster.Put(obj);
+        }
+        _ = Task.Run(async () =>
+        {
+            try { await Task.Delay(recreateAfter, stop.Token); } catch (OperationCanceledException) { return; }
+            lock (gate) { if (pods.TryGetValue(ordinal, out var same) && same == pod) pods.Remove(ordinal); }
+            cluster.Delete("v1", "Pod", pod.Sandbox.Name);
+            cluster.PublishDns(hostsFile);
+        });
     }
 
     /// <summary>Kills the container's main process only (the kubelet restarts the container).</summary>
@@ -253,6 +282,12 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         lock (gate) pods[ordinal] = new RunningPod(sandbox, process, revision);
     }
 
+    /// <summary>
+    /// A pod deletion as the kubelet carries it out (Kubernetes v1.35 pkg/kubelet/kuberuntime/
+    /// kuberuntime_container.go killContainer): terminationGracePeriodSeconds (default 30) covers
+    /// the preStop hook and SIGTERM together; SIGTERM gets what preStop left, at least 2 s
+    /// (minimumGracePeriodInSeconds), then SIGKILL. All in twin time.
+    /// </summary>
     private async Task StopAsync(int ordinal, RunningPod pod, bool graceful)
     {
         pod.Deleting = true;
@@ -260,16 +295,16 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         // The kubelet's termination (Kubernetes docs, "Pod Lifecycle: Termination of Pods", v1.29+): one
         // terminationGracePeriodSeconds (default 30) covers the preStop hook and the SIGTERM wait; a preStop
         // still running at its end gets one 2 s extension, then SIGKILL.
-        var grace = Stopwatch.StartNew();
-        var gracePeriod = TimeSpan.FromSeconds(pod.Sandbox.Spec.TerminationGracePeriodSeconds ?? 30);
+        var grace = TwinClock.OfSeconds(pod.Sandbox.Spec.TerminationGracePeriodSeconds ?? 30);
+        var clock = Stopwatch.StartNew();
         if (graceful && container.Lifecycle?.PreStop?.Exec?.Command is { } preStop && !pod.Process.HasExited)
-            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), gracePeriod);
+            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), grace);
         if (!pod.Process.HasExited)
         {
             if (graceful) _ = Signal(pod.Process.Id, 15);
             else pod.Process.Kill(entireProcessTree: true);
-            var left = gracePeriod - grace.Elapsed;
-            using var cts = new CancellationTokenSource(left > TimeSpan.FromSeconds(2) ? left : TimeSpan.FromSeconds(2));
+            var left = grace - clock.Elapsed;
+            using var cts = new CancellationTokenSource(left > TwinClock.OfSeconds(2) ? left : TwinClock.OfSeconds(2));
             try { await pod.Process.WaitForExitAsync(cts.Token); }
             catch (OperationCanceledException) { pod.Process.Kill(entireProcessTree: true); }
         }

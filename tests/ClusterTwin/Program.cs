@@ -11,6 +11,9 @@ if (args is not ["run", var scenarioPath, ..])
     Console.Error.WriteLine("usage: cluster-twin run SCENARIO.yaml [--helm helm3|helm4|both] [--report FILE]");
     return 2;
 }
+Scenario loaded;
+try { loaded = Scenario.Load(scenarioPath); }
+catch (FormatException e) { Console.Error.WriteLine($"cluster-twin: {scenarioPath}: {e.Message}"); return 2; }
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 var repo = Option("--repo", FindRepo());
 var tools = Environment.GetEnvironmentVariable("OZONE_CHART_TOOLS") is { Length: > 0 } t ? t : Path.Combine(repo, ".tools", "bin");
@@ -22,7 +25,7 @@ var simulatorDir = AppContext.BaseDirectory;
 if (args.Contains("--real-cluster"))
 {
     // Real-cluster mode: helm and kubectl against KUBECONFIG, real Ozone; same files, same report.
-    var realScenario = Scenario.Load(scenarioPath);
+    var realScenario = loaded;
     var helmBin = Option("--helm-bin", "helm");
     var realWork = Path.Combine(repo, "out", "cluster", realScenario.Name);
     Console.WriteLine($"scenario {realScenario.Name} on the cluster in KUBECONFIG with {helmBin}");
@@ -59,7 +62,7 @@ if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
 }
 
 if (!File.Exists(omLifecycle)) { Console.Error.WriteLine($"cluster-twin: {omLifecycle} is missing; run 'make helper'."); return 2; }
-var scenario = Scenario.Load(scenarioPath);
+var scenario = loaded;
 var outDir = Path.GetFullPath(Option("--work", Path.Combine(repo, "out", "twin")));
 Directory.CreateDirectory(outDir);
 if (!int.TryParse(Option("--subnet", "77"), out var subnet) || subnet is < 1 or > 254) { Console.Error.WriteLine("cluster-twin: --subnet takes a number from 1 to 254 (pod IPs are 127.N.<ordinal>.1)."); return 2; }

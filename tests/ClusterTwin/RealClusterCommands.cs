@@ -11,9 +11,14 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
 
     public string OmStatefulSet => Release.Contains("ozone", StringComparison.Ordinal) ? $"{Release}-om" : $"{Release}-ozone-om";
 
-    /// <summary>helm upgrade --install; without <paramref name="wait"/> (a step's `wait: false`) post hooks run right after the apply.</summary>
-    public IReadOnlyList<string> HelmUpgrade(string valuesFile, IEnumerable<(string Key, string Value)> set, bool wait = true) =>
-        [.. (string[])["upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile], .. (string[])(wait ? ["--wait"] : []), "--timeout", "30m", .. HelmRelease.SetArgs(set)];
+    /// <summary>
+    /// helm upgrade --install; without <paramref name="wait"/> (a step's `wait: false`) post hooks run
+    /// right after the apply. The step's `timeout:` (Helm's default 5m when not given) and `atomic:`
+    /// mean on the cluster what they mean in the twin.
+    /// </summary>
+    public IReadOnlyList<string> HelmUpgrade(string valuesFile, IEnumerable<(string Key, string Value)> set, bool wait = true, TimeSpan? timeout = null, bool atomic = false) =>
+        [.. (string[])["upgrade", "--install", Release, Chart, "--namespace", Namespace, "--create-namespace", "-f", valuesFile], .. (string[])(wait ? ["--wait"] : []),
+         "--timeout", TwinClock.Format(timeout ?? TwinClock.HelmDefaultTimeout), .. (string[])(atomic ? ["--atomic"] : []), .. HelmRelease.SetArgs(set)];
 
     /// <summary>What Argo CD renders: `helm template` with no cluster access, so `lookup` is empty.</summary>
     public IReadOnlyList<string> HelmTemplate(string valuesFile, IEnumerable<(string Key, string Value)> set) =>
@@ -40,8 +45,8 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
     public IReadOnlyList<string> OmRolloutStatus() =>
         ["--namespace", Namespace, "rollout", "status", $"statefulset/{OmStatefulSet}", "--timeout", "30m"];
 
-    public IReadOnlyList<string> HelmRollback(int revision) =>
-        ["rollback", Release, revision.ToString(System.Globalization.CultureInfo.InvariantCulture), "--namespace", Namespace, "--wait", "--timeout", "30m"];
+    public IReadOnlyList<string> HelmRollback(int revision, TimeSpan? timeout = null) =>
+        ["rollback", Release, revision.ToString(System.Globalization.CultureInfo.InvariantCulture), "--namespace", Namespace, "--wait", "--timeout", TwinClock.Format(timeout ?? TwinClock.HelmDefaultTimeout)];
 
     /// <summary>`om-lifecycle status --output json` in an OM pod: members and leader as the ring reports them.</summary>
     public IReadOnlyList<string> Status(int ordinal) => Exec(OmPod(ordinal), "/opt/om-lifecycle/om-lifecycle", "status", "--output", "json");

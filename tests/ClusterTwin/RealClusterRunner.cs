@@ -31,11 +31,13 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (step.Faults.Count > 0) failures.Add("faults are not injected in real-cluster mode (the twin runs them offline)");
             var ok = step.Action switch
             {
-                "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set, step.Wait)) == 0,
+                "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set, step.Wait, step.HelmTimeout, step.Atomic)) == 0,
                 "sync" => await new RealClusterSync(commands, helm, kubectl, work, CaptureAsync).RunAsync(values, step.Set),
-                "rollback" => await RunAsync(helm, commands.HelmRollback(step.Revision ?? 1)) == 0,
+                "rollback" => await RunAsync(helm, commands.HelmRollback(step.Revision ?? 1, step.HelmTimeout)) == 0,
                 "transfer-leader" => await RunAsync(kubectl, commands.TransferLeader(step.To!)) == 0,
-                "kill-pod" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
+                // graceful is kubectl delete pod, as in the twin; a crash or a lost node cannot be caused from kubectl alone.
+                "kill-pod" when step.Mode == "graceful" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
+                "kill-pod" => NotPlayed(failures, $"kill-pod mode {step.Mode} is played by the twin only; on a cluster use mode: graceful"),
                 _ => false,
             };
             // The step ends when the OM StatefulSet has rolled out, --wait or not.
@@ -127,5 +129,11 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
         var err = await e;
         if (p.ExitCode != 0) Console.Error.WriteLine($"cluster-twin: {Path.GetFileName(exe)} {string.Join(' ', args)} -> exit {p.ExitCode}: {err.Trim()}");
         return (p.ExitCode, await o);
+    }
+
+    private static bool NotPlayed(List<string> failures, string why)
+    {
+        failures.Add(why);
+        return false;
     }
 }

@@ -7,11 +7,18 @@ public sealed record Fault(string Kill, string Target, IReadOnlyDictionary<strin
 
 public sealed record Expectations(
     IReadOnlyList<string>? Members, string? Leader, string? LeaderNot, IReadOnlyList<string>? Bootstrapped,
-    IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails, int? OmRestarts = null);
+    IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails, int? OmRestarts = null, string? ReleaseError = null);
 
 /// <param name="Wait">helm --wait (the default): post hooks run once the rollout is done; false: right after the apply.</param>
 /// <param name="DeleteVolumes">uninstall: also delete the release's PVCs afterwards (kubectl delete pvc), as a user who wants a new cluster does.</param>
-public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true, bool DeleteVolumes = false);
+/// <param name="Timeout">helm --timeout for this step (Helm's default 5m when not given); the twin scales it (<see cref="TwinClock"/>).</param>
+/// <param name="Atomic">helm --atomic: a failed install/upgrade is rolled back to the previous revision.</param>
+/// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it) or node-loss.</param>
+public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true,
+    TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, bool DeleteVolumes = false)
+{
+    public TimeSpan HelmTimeout => Timeout ?? TwinClock.HelmDefaultTimeout;
+}
 
 public sealed record Scenario(string Name, string Release, string Namespace, string ValuesYaml, IReadOnlyList<Step> Steps)
 {
@@ -36,8 +43,17 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
             : [];
         var e = s.Children.TryGetValue(new YamlScalarNode("expect"), out var en) ? (YamlMappingNode)en : new YamlMappingNode();
         var expect = new Expectations(List(e, "members"), Text(e, "leader"), Text(e, "leaderNot"), List(e, "bootstrapped"), List(e, "decommissioned"), List(e, "wiped"),
-            Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true", Int(e, "omRestarts"));
-        return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false", Text(s, "deleteVolumes") == "true");
+            Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true", Int(e, "omRestarts"), Text(e, "releaseError"));
+        var name = Text(s, "name") ?? "(unnamed)";
+        TimeSpan? Duration(string key) => Text(s, key) is not { } text ? null
+            : TwinClock.ParseDuration(text) ?? throw new FormatException($"step '{name}': {key}: '{text}' is not a duration; write it as Helm's --timeout takes it, e.g. 5m, 90s or 1m30s.");
+        var mode = Text(s, "mode") ?? "graceful";
+        if (mode is not ("graceful" or "crash" or "node-loss"))
+            throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), crash (the container is killed and restarted) or node-loss.");
+        var atomic = Text(s, "atomic") ?? "false";
+        if (atomic is not ("true" or "false")) throw new FormatException($"step '{name}': atomic: '{atomic}' must be true or false.");
+        return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false",
+            Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), Text(s, "deleteVolumes") == "true");
     }
 
     private static string? Text(YamlMappingNode m, string key) =>

@@ -77,14 +77,17 @@ public sealed class Twin : IAsyncDisposable
         await using var quorum = new QuorumWatch(Sim);
         using var faults = new FaultInjector(step.Faults, this);
         var released = true;
+        // What Helm would print when the operation fails: a step failure only when the step expects success.
+        var releaseErrors = new List<string>();
 
         switch (step.Action)
         {
             case "install" or "upgrade" or "sync":
-                released = await ReleaseAsync(step, step.Action, null, failures);
+                released = await ReleaseAsync(step, step.Action, null, releaseErrors);
+                if (!released && step.Atomic && step.Action != "sync") await RollBackAtomicallyAsync(step, releaseErrors);
                 break;
             case "rollback":
-                released = await ReleaseAsync(step, "rollback", step.Revision ?? helm.Revision - 1, failures);
+                released = await ReleaseAsync(step, "rollback", step.Revision ?? helm.Revision - 1, releaseErrors);
                 break;
             case "transfer-leader":
                 var pod = oms.Pods.Values.First();
@@ -96,7 +99,13 @@ public sealed class Twin : IAsyncDisposable
                 break;
             case "kill-pod":
                 var ordinal = int.Parse(step.Pod![(omName.Length + 1)..]);
-                await oms.DeletePodAsync(ordinal, graceful: false);
+                switch (step.Mode)
+                {
+                    case "crash": oms.KillContainer(ordinal); break;
+                    // No Kubernetes controller recreates it; the step says when the node comes back (default 5m, twin time).
+                    case "node-loss": oms.LoseNode(ordinal, TwinClock.Of(step.RecreateAfter ?? TimeSpan.FromMinutes(5))); break;
+                    default: await oms.DeletePodAsync(ordinal, graceful: true); break;
+                }
                 break;
             default:
                 failures.Add($"unknown action '{step.Action}'");
@@ -126,6 +135,10 @@ public sealed class Twin : IAsyncDisposable
 
         var e = step.Expect;
         if (e.ReleaseFails == released) failures.Add(e.ReleaseFails ? "the release was expected to fail but succeeded" : "the release failed");
+        if (!e.ReleaseFails) failures.AddRange(releaseErrors);
+        else foreach (var error in releaseErrors) Console.Error.WriteLine($"twin: step {index}: helm said (as expected): {error}");
+        if (e.ReleaseError is { } expectedError && !releaseErrors.Any(x => x.Contains(expectedError, StringComparison.Ordinal)))
+            failures.Add($"releaseError: expected Helm's error to contain '{expectedError}', got [{string.Join(" | ", releaseErrors)}]");
         Check(failures, "members", e.Members, after.Voters);
         if (e.Leader is not null && after.Leader != e.Leader) failures.Add($"leader: expected {e.Leader}, got {after.Leader ?? "none"}");
         if (e.LeaderNot is not null && after.Leader == e.LeaderNot) failures.Add($"leader: expected not {e.LeaderNot}");
@@ -178,14 +191,20 @@ public sealed class Twin : IAsyncDisposable
         string[] post = action switch { "install" => ["post-install"], "upgrade" => ["post-upgrade"], "sync" => ["post-install", "post-upgrade"], _ => ["post-rollback"] };
         var applier = action == "sync" ? Applier.ArgoCd : Path.GetFileName(helm.Helm) == "helm4" ? Applier.Helm4 : Applier.Helm3;
 
-        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, pre), failures)) return false;
+        var timeout = step.HelmTimeout;
+        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, pre), pre[^1], timeout, failures)) return false;
         foreach (var resource in resources)
         {
             if (Apply(resource, applier) is { } refused) { failures.Add($"{applier} could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return false; }
         }
         oms.SyncConfigMaps();
-        if (step.Wait && !await WaitRolledOutAsync()) { failures.Add($"{action} --wait: the OM StatefulSet did not finish its rollout within 4 minutes"); return false; }
-        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), failures)) return false;
+        // Helm's --wait gives up after --timeout (Helm 3.18 pkg/kube/wait.go: "timed out waiting for the condition"; Helm 4.1 pkg/kube statuswait: "context deadline exceeded").
+        if (step.Wait && !await WaitRolledOutAsync(TwinClock.Of(timeout)))
+        {
+            failures.Add($"{action} --wait --timeout {TwinClock.Format(timeout)}: timed out waiting for the condition (the OM StatefulSet did not finish its rollout)");
+            return false;
+        }
+        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), post[^1], timeout, failures)) return false;
         helm.Record(manifest);
         return true;
     }
@@ -264,39 +283,129 @@ public sealed class Twin : IAsyncDisposable
         return null;
     }
 
-    private async Task<bool> RunHooksAsync(List<IKubernetesObject> hooks, List<string> failures)
+    /// <summary>
+    /// Helm's hook phase (Helm 3.18 pkg/action/hooks.go execHook; Helm 4.1 the same file): each hook
+    /// in order; a `before-hook-creation` hook's previous object is deleted first (in the background:
+    /// Helm does not wait for the old Job's pod); each Job is waited for at most --timeout. When that
+    /// passes Helm fails the operation ("pre-upgrade hooks failed: ... timed out waiting for the
+    /// condition", upgrade.go) but the Job is not touched and runs on, as Kubernetes keeps it running.
+    /// </summary>
+    private async Task<bool> RunHooksAsync(List<IKubernetesObject> hooks, string phase, TimeSpan timeout, List<string> failures)
     {
         foreach (var hook in hooks)
         {
+            if (hook is V1Job old && HelmRelease.DeletedBeforeCreation(old)) DeleteJob(old.Metadata.Name);
             Apply(hook);
             if (hook is not V1Job job) continue;
-            var attempts = (job.Spec.BackoffLimit ?? 6) + 1;
-            var ok = false;
-            for (var attempt = 1; attempt <= attempts && !ok; attempt++) ok = await RunJobAsync(job, attempt);
-            if (!ok) { failures.Add($"hook Job {job.Metadata.Name} failed {attempts} times"); return false; }
-            if (HelmRelease.DeletedOnSuccess(job))
-                cluster.Delete("batch/v1", "Job", job.Metadata.Name);
+            var run = RunJobToEndAsync(job);
+            if (await Task.WhenAny(run, Task.Delay(TwinClock.Of(timeout))) != run)
+            {
+                failures.Add($"{phase} hooks failed: 1 error occurred: * timed out waiting for the condition (Job {job.Metadata.Name}, --timeout {TwinClock.Format(timeout)}; the Job keeps running)");
+                return false;
+            }
+            if (!await run) { failures.Add($"{phase} hooks failed: hook Job {job.Metadata.Name} failed {(job.Spec.BackoffLimit ?? 6) + 1} times"); return false; }
+            if (HelmRelease.DeletedOnSuccess(job)) DeleteJob(job.Metadata.Name);
         }
         foreach (var hook in hooks.Where(h => h is not V1Job && HelmRelease.DeletedOnSuccess(h)))
             cluster.Delete(hook.ApiVersion, hook.Kind, ((IMetadata<V1ObjectMeta>)hook).Metadata.Name);
         return true;
     }
 
-    /// <summary>Runs a Job's pod: init containers in order, then the container; success is exit 0 of each.</summary>
-    private async Task<bool> RunJobAsync(V1Job job, int attempt)
+    /// <summary>The Job controller: a new pod per attempt up to backoffLimit+1, none once the Job is deleted.</summary>
+    private async Task<bool> RunJobToEndAsync(V1Job job)
     {
-        var podName = $"{job.Metadata.Name}-{attempt}";
+        var deleted = new CancellationTokenSource();
+        jobDeletions[job.Metadata.Name] = deleted;
+        var attempts = (job.Spec.BackoffLimit ?? 6) + 1;
+        for (var attempt = 1; attempt <= attempts && !deleted.IsCancellationRequested; attempt++)
+        {
+            if (await RunJobAsync(job, attempt, deleted.Token)) return true;
+        }
+        return false;
+    }
+
+    /// <summary>Cancellations of the Jobs that exist, by name: deleting a Job stops its pods and its retries.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CancellationTokenSource> jobDeletions = new();
+
+    /// <summary>
+    /// Deletes a Job with background propagation (Helm's default for hook deletion): the Job object
+    /// goes at once; the garbage collector then deletes its pod, which terminates like any pod
+    /// (SIGTERM, SIGKILL after terminationGracePeriodSeconds, twin time) while the Pod object stays
+    /// Terminating until the container has exited.
+    /// </summary>
+    private void DeleteJob(string name)
+    {
+        cluster.Delete("batch/v1", "Job", name);
+        if (jobDeletions.TryRemove(name, out var deleted)) deleted.Cancel();
+    }
+
+    /// <summary>Runs a Job's pod: init containers in order, then the container; success is exit 0 of each. The Pod object says Running, then Succeeded or Failed.</summary>
+    private async Task<bool> RunJobAsync(V1Job job, int attempt, CancellationToken deleted)
+    {
+        // Each attempt is a new pod with a generated name (<job>-<5 random characters>, apiserver
+        // generateName with k8s.io/apimachinery/pkg/util/rand.String's alphabet), never a reused one.
+        var podName = $"{job.Metadata.Name}-{string.Concat(Enumerable.Range(0, 5).Select(_ => PodNameAlphabet[Random.Shared.Next(PodNameAlphabet.Length)]))}";
         var sandbox = runtime.Prepare(podName, "127.0.0.1", job.Spec.Template.Spec);
+        PutJobPod(podName, job.Metadata.Name, "Running");
+        var ok = true;
         foreach (var container in (job.Spec.Template.Spec.InitContainers ?? []).Concat(job.Spec.Template.Spec.Containers))
         {
             if (container.Args?.FirstOrDefault() == "install") continue;
+            if (deleted.IsCancellationRequested) { ok = false; break; }
             using var process = runtime.Start(sandbox, container, container.Name);
             RunningJobs[job.Metadata.Name] = (process, sandbox);
-            await process.WaitForExitAsync();
-            RunningJobs.TryRemove(job.Metadata.Name, out _);
-            if (process.ExitCode != 0) return false;
+            using (deleted.Register(() => _ = TerminateAsync(process, job.Spec.Template.Spec.TerminationGracePeriodSeconds ?? 30)))
+                await process.WaitForExitAsync();
+            RunningJobs.TryRemove(new KeyValuePair<string, (Process, PodRuntime.PodSandbox)>(job.Metadata.Name, (process, sandbox)));
+            if (process.ExitCode != 0) { ok = false; break; }
         }
-        return true;
+        if (deleted.IsCancellationRequested) cluster.Delete("v1", "Pod", podName);
+        else PutJobPod(podName, job.Metadata.Name, ok ? "Succeeded" : "Failed");
+        return ok;
+    }
+
+    private const string PodNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
+
+    private void PutJobPod(string podName, string job, string phase) => cluster.Put(new JsonObject
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Pod",
+        ["metadata"] = new JsonObject { ["name"] = podName, ["labels"] = new JsonObject { ["job-name"] = job } },
+        ["status"] = new JsonObject { ["phase"] = phase },
+    });
+
+    /// <summary>SIGTERM, then SIGKILL once the grace period (twin time) has passed.</summary>
+    private static async Task TerminateAsync(Process process, long graceSeconds)
+    {
+        try
+        {
+            _ = Signal(process.Id, 15);
+            using var grace = new CancellationTokenSource(TwinClock.OfSeconds(Math.Max(graceSeconds, 2)));
+            await process.WaitForExitAsync(grace.Token);
+        }
+        catch (OperationCanceledException) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+        catch (InvalidOperationException) { }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Signal(int pid, int sig);
+
+    /// <summary>
+    /// helm --atomic after a failed install or upgrade (Helm 3.18 pkg/action/upgrade.go failRelease,
+    /// Helm 4.1 the same): a rollback to the last successful revision, with --wait and the same
+    /// --timeout, hooks included; the operation still fails ("... has been rolled back due to
+    /// atomic being set"). A failed first install is uninstalled instead, which the twin does not play.
+    /// </summary>
+    private async Task RollBackAtomicallyAsync(Step step, List<string> failures)
+    {
+        if (helm.Revision == 0) { failures.Add("--atomic on a failed first install means helm uninstall, which the twin does not play"); return; }
+        var upgradeError = string.Join("; ", failures);
+        var rollbackErrors = new List<string>();
+        var rolledBack = await ReleaseAsync(step with { Wait = true }, "rollback", helm.Revision, rollbackErrors);
+        failures.Clear();
+        failures.Add(rolledBack
+            ? $"release {scenario.Release} failed, and has been rolled back due to atomic being set: {upgradeError}"
+            : $"an error occurred while rolling back the release. original upgrade error: {upgradeError}: {string.Join("; ", rollbackErrors)}");
     }
 
     /// <summary>The processes of hook Jobs while they run, for the fault injector.</summary>
@@ -312,9 +421,9 @@ public sealed class Twin : IAsyncDisposable
     /// Like `helm --wait` and `kubectl rollout status`: waits until the controller has synced
     /// since now and the OM StatefulSet's status says the rollout is complete (see <see cref="RolledOut"/>).
     /// </summary>
-    private async Task<bool> WaitRolledOutAsync()
+    private async Task<bool> WaitRolledOutAsync(TimeSpan? limit = null)
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        using var deadline = new CancellationTokenSource(limit ?? TimeSpan.FromMinutes(4));
         try
         {
             await oms.SyncedAsync(deadline.Token);
@@ -403,6 +512,7 @@ public sealed class Twin : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await oms.DisposeAsync();
+        foreach (var deleted in jobDeletions.Values) deleted.Cancel();
         foreach (var job in RunningJobs.Values) { try { job.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
         cluster.Dispose();
     }

@@ -283,6 +283,71 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         HelmCanApplyAnotherSize();
     }
 
+    // Helm stops waiting for a hook after --timeout while the Job runs on; a rerun's before-hook-creation
+    // deletes the old Job in the background (Helm 3.18 pkg/action/hooks.go), so two scale-ins can overlap.
+    [Fact]
+    public async Task Two_scale_ins_started_together_remove_each_node_once_one_after_the_other()
+    {
+        await InstallAsync(7);
+        var watch = ring.WatchQuorum();
+        var envs = new[] { "ozone-om-scale-in-aaaaa", "ozone-om-scale-in-bbbbb" }.Select(pod =>
+        {
+            AddRunningPod(pod);
+            var env = ring.HookEnv(ring.Membership(3, 7));
+            env["POD_NAME"] = pod;
+            return env;
+        }).ToList();
+
+        var results = await Task.WhenAll(envs.Select(env => OmLifecycleBinary.RunAsync(env, "scale-in", "--replicas", "3")));
+
+        await watch.DisposeAsync();
+        results.Should().AllSatisfy(r => r.ExitCode.Should().Be(0, r.Stderr));
+        results.Count(r => r.Stdout.Contains("Another scale-in is running in pod ozone-om-scale-in-")).Should().Be(1, "the second one waits for the first");
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+        DecommissionCalls().Should().Equal(["ozone-om-6", "ozone-om-5", "ozone-om-4", "ozone-om-3"], "each node is removed once, by one scale-in");
+        watch.Losses.Should().BeEmpty();
+        RingRecord().ContainsKey("scaleInHolder").Should().BeFalse("the lock is given back at the end");
+    }
+
+    [Fact]
+    public async Task Scale_in_takes_over_the_lock_of_a_finished_pod_and_waits_for_a_running_one_until_its_deadline()
+    {
+        await InstallAsync(4);
+        AddRunningPod("ozone-om-scale-in-alive");
+        ring.Kube!.Store.Add("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"ozone-om-scale-in-done\",\"namespace\":\"default\"},\"status\":{\"phase\":\"Failed\"}}");
+        var yaml = ring.Membership(3, 4);
+        yaml.WaitForTurnTimeout = 2;
+
+        HoldLock("ozone-om-scale-in-alive");
+        var blocked = await OmLifecycleBinary.RunAsync(ring.HookEnv(yaml), "scale-in", "--replicas", "3");
+
+        blocked.ExitCode.Should().NotBe(0);
+        blocked.Stderr.Should().Contain("ozone-om-scale-in-alive").And.Contain("nothing was changed");
+        ring.Ring().Voters.Should().HaveCount(4);
+        RingRecord()["scaleInHolder"]!.GetValue<string>().Should().Be("ozone-om-scale-in-alive");
+
+        foreach (var gone in new[] { "ozone-om-scale-in-done", "ozone-om-scale-in-deleted" })
+        {
+            HoldLock(gone);
+            var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in", "--replicas", "3");
+            result.ExitCode.Should().Be(0, result.Stderr);
+            result.Stderr.Should().Contain($"took over the scale-in lock of {gone}");
+        }
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+    }
+
+    private void AddRunningPod(string name) =>
+        ring.Kube!.Store.Add("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\"default\"},\"status\":{\"phase\":\"Running\"}}");
+
+    /// <summary>Writes the lock into the ring record as another scale-in would have.</summary>
+    private void HoldLock(string holder)
+    {
+        var map = ring.Kube!.Store.Get(ApiResource.ByKind("v1", "ConfigMap")!, "default", "ozone-om-ring")
+            ?? JsonNode.Parse("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"ozone-om-ring\",\"namespace\":\"default\"},\"data\":{}}")!.AsObject();
+        map["data"]!["scaleInHolder"] = holder;
+        ring.Kube.Store.Put(ApiResource.ByKind("v1", "ConfigMap")!, "default", map);
+    }
+
     /// <summary>
     /// om-lifecycle gave spec.replicas back after scaling, so Helm 4's server-side apply of a new
     /// size (without --force-conflicts) is not refused as a conflict with it.
@@ -319,6 +384,14 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Kube!.Store.Get(ApiResource.ByKind("v1", "ConfigMap")!, "default", "ozone-om-ring")?["data"] as JsonObject;
 
     private JsonObject RingRecord() => RingRecordOrNull() ?? throw new InvalidOperationException("no ring ConfigMap");
+
+    /// <summary>Every `ozone admin om decommission` call, whatever its outcome, by node.</summary>
+    private List<string> DecommissionCalls() =>
+        File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
+            .Select(l => JsonNode.Parse(l)!)
+            .Where(c => c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
+            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "-nodeid").Skip(1).First()!.GetValue<string>())
+            .ToList();
 
     private List<string> Decommissions() =>
         File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))

@@ -20,6 +20,7 @@ public sealed class MembershipYaml
     public int? NodeCount { get; set; }
     public int DecommissionTimeout { get; set; } = 600;
     public int CommandTimeout { get; set; } = 120;
+    public int WaitForTurnTimeout { get; set; } = 3600;
 
     public string Render()
     {
@@ -47,7 +48,7 @@ public sealed class MembershipYaml
         text.AppendLine($"leaving: [{string.Join(", ", Leaving)}]");
         text.AppendLine("ports: { rpc: 9862, ratis: 9872, http: 9874 }");
         text.AppendLine($"paths: {{ metadataDir: {MetadataDir} }}");
-        text.AppendLine($"timeouts: {{ bootstrap: 900, waitForTurn: 3600, command: {CommandTimeout}, decommission: {DecommissionTimeout} }}");
+        text.AppendLine($"timeouts: {{ bootstrap: 900, waitForTurn: {WaitForTurnTimeout}, command: {CommandTimeout}, decommission: {DecommissionTimeout} }}");
         return text.ToString();
     }
 

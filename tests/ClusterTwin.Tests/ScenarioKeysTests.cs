@@ -1,0 +1,50 @@
+namespace ClusterTwin.Tests;
+
+/// <summary>The scenario keys for Helm's --timeout and --atomic and the kill-pod modes, and their refusals.</summary>
+public sealed class ScenarioKeysTests : IDisposable
+{
+    private readonly string dir = Directory.CreateTempSubdirectory("twin-keys").FullName;
+
+    public void Dispose() => Directory.Delete(dir, recursive: true);
+
+    private Scenario Load(string step)
+    {
+        var path = Path.Combine(dir, "s.yaml");
+        File.WriteAllText(path, $"name: s\nsteps:\n  - name: one\n{step}");
+        return Scenario.Load(path);
+    }
+
+    [Theory]
+    [InlineData("5m", 300)]
+    [InlineData("90s", 90)]
+    [InlineData("1m30s", 90)]
+    [InlineData("1h", 3600)]
+    public void Timeout_takes_the_durations_helm_takes(string text, int seconds)
+    {
+        Load($"    action: upgrade\n    timeout: {text}\n").Steps[0].HelmTimeout.Should().Be(TimeSpan.FromSeconds(seconds));
+    }
+
+    [Fact]
+    public void Defaults_are_helms_five_minutes_no_atomic_and_a_graceful_delete()
+    {
+        var step = Load("    action: kill-pod\n    pod: ozone-om-1\n").Steps[0];
+
+        step.HelmTimeout.Should().Be(TimeSpan.FromMinutes(5), "Helm's --timeout default is 5m0s");
+        step.Atomic.Should().BeFalse();
+        step.Mode.Should().Be("graceful", "kubectl delete pod is graceful, and real-cluster mode means the same");
+        TwinClock.Of(step.HelmTimeout).Should().Be(TimeSpan.FromSeconds(30), "twin time is a tenth of real time");
+    }
+
+    [Theory]
+    [InlineData("    action: upgrade\n    timeout: 5 minutes\n", "timeout: '5 minutes' is not a duration", "5m")]
+    [InlineData("    action: upgrade\n    timeout: 0s\n", "timeout: '0s' is not a duration", "90s")]
+    [InlineData("    action: kill-pod\n    pod: ozone-om-1\n    mode: sigkill\n", "mode: 'sigkill' is not a kill-pod mode", "crash")]
+    [InlineData("    action: upgrade\n    atomic: yes please\n", "atomic: 'yes please' must be true or false", "true or false")]
+    [InlineData("    action: kill-pod\n    pod: ozone-om-1\n    mode: node-loss\n    recreateAfter: soon\n", "recreateAfter: 'soon' is not a duration", "1m30s")]
+    public void Bad_values_are_refused_naming_the_step_the_field_and_the_fix(string step, string message, string fix)
+    {
+        var act = () => Load(step);
+
+        act.Should().Throw<FormatException>().Which.Message.Should().Contain("step 'one'").And.Contain(message).And.Contain(fix);
+    }
+}
