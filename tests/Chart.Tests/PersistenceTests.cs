@@ -5,7 +5,8 @@ namespace Chart.Tests;
 /// <summary>
 /// Persistence is one decision for the cluster (issue 9, point 6): OMs keep the cluster id and block
 /// locations that only SCM's and the datanodes' volumes hold, so OM volumes next to an SCM on
-/// emptyDir lose the cluster when the SCM pod moves. A mix is refused at render.
+/// emptyDir lose the cluster when the SCM pod moves. om.persistence.enabled decides for all three;
+/// an explicit switch of SCM or the datanodes that disagrees is refused at render.
 /// </summary>
 public sealed class PersistenceTests
 {
@@ -60,6 +61,19 @@ public sealed class PersistenceTests
         result.ExitCode.Should().Be(0, result.Stderr);
         foreach (var c in Components)
             result.One<V1StatefulSet>($"ozone-{c}").Spec.VolumeClaimTemplates.Should().BeNullOrEmpty($"{c} is on emptyDir by default");
+    }
+
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task Om_persistence_alone_decides_for_SCM_and_the_datanodes(string helm)
+    {
+        var result = await Helm.TemplateAsync(helm, new Dictionary<string, string> { ["om.persistence.enabled"] = "true" });
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        foreach (var c in Components)
+            result.One<V1StatefulSet>($"ozone-{c}").Spec.VolumeClaimTemplates.Should().NotBeNullOrEmpty($"{c} follows om.persistence.enabled");
+        foreach (var c in new[] { "s3g" })
+            result.One<V1StatefulSet>($"ozone-{c}").Spec.VolumeClaimTemplates.Should().BeNullOrEmpty("the S3 gateway keeps no data");
     }
 
     public static TheoryData<string> Helms() => new() { "helm3", "helm4" };

@@ -7,6 +7,7 @@ where httpPort names the port of the component's web server, which the probes as
 {{- define "ozone.component.statefulset" -}}
 {{- $ctx := .ctx -}}
 {{- $v := .values -}}
+{{- $persistent := include "ozone.persistent" (dict "ctx" $ctx "values" $v) -}}
 {{- $name := printf "%s-%s" (include "ozone.fullname" $ctx) .component -}}
 apiVersion: apps/v1
 kind: StatefulSet
@@ -79,11 +80,11 @@ spec:
               mountPath: {{ ($v.persistence).path | default "/data" }}
       volumes:
         {{- include "ozone.pod.volumes" $ctx | nindent 8 }}
-        {{- if not ($v.persistence).enabled }}
+        {{- if not $persistent }}
         - name: data
           emptyDir: {}
         {{- end }}
-  {{- if ($v.persistence).enabled }}
+  {{- if $persistent }}
   volumeClaimTemplates:
     - metadata:
         name: data

@@ -259,3 +259,15 @@ timeouts:
 {{- define "ozone.containerSecurityContext" -}}
 {{- toYaml (mergeOverwrite (deepCopy .ctx.Values.securityContext) (.own | default dict)) -}}
 {{- end -}}
+
+{{/*
+ozone.persistent: "true" when a component keeps its data on PVCs; pass (dict "ctx" $ "values" .Values.scm).
+Persistence is one decision for the cluster: om.persistence.enabled makes it, and SCM and the
+datanodes follow unless they set their own switch (which validateValues then requires to agree).
+Components without a persistence block (S3 gateway, Recon) never persist.
+*/}}
+{{- define "ozone.persistent" -}}
+{{- with .values.persistence -}}
+{{- if hasKey . "enabled" -}}{{ if .enabled }}true{{ end }}{{- else if $.ctx.Values.om.persistence.enabled -}}true{{- end -}}
+{{- end -}}
+{{- end -}}

@@ -67,10 +67,10 @@ one per `<NAME>.<ext>_<key>` variable in the users' env, lower-cased (tests/Clus
 {{- $on := list -}}
 {{- $off := list -}}
 {{- range $c := list "om" "scm" "datanode" -}}
-{{- if (index $.Values $c "persistence" "enabled") -}}{{- $on = append $on (printf "%s.persistence.enabled" $c) -}}{{- else -}}{{- $off = append $off (printf "%s.persistence.enabled" $c) -}}{{- end -}}
+{{- if include "ozone.persistent" (dict "ctx" $ "values" (index $.Values $c)) -}}{{- $on = append $on (printf "%s.persistence.enabled" $c) -}}{{- else -}}{{- $off = append $off (printf "%s.persistence.enabled" $c) -}}{{- end -}}
 {{- end -}}
 {{- if and $on $off -}}
-{{- $errors = append $errors (printf "persistence is mixed (true: %s; false: %s), but it is one decision for the whole cluster. The OMs keep the cluster id and the block locations that only SCM's and the datanodes' volumes hold, so an SCM or datanode pod that moves onto an empty volume makes a cluster the OMs refuse, and its data is lost. Set om.persistence.enabled, scm.persistence.enabled and datanode.persistence.enabled all to true (production) or all to false (a throwaway cluster)." (join " and " $on) (join " and " $off)) -}}
+{{- $errors = append $errors (printf "persistence is mixed (true: %s; false: %s), but it is one decision for the whole cluster. The OMs keep the cluster id and the block locations that only SCM's and the datanodes' volumes hold, so an SCM or datanode pod that moves onto an empty volume makes a cluster the OMs refuse, and its data is lost. Decide with om.persistence.enabled alone (SCM and the datanodes follow it) and drop scm.persistence.enabled and datanode.persistence.enabled, or set the three all to true (production) or all to false (a throwaway cluster)." (join " and " $on) (join " and " $off)) -}}
 {{- end -}}
 {{- $retained := include "ozone.om.retainedVolumes" . | fromJsonArray -}}
 {{- $above := list -}}
