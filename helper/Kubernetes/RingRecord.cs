@@ -18,6 +18,24 @@ public sealed record RingRecord(
 {
     public static RingRecord Empty { get; } = new([], [], null, [], null, null, null, null);
 
+    /// <summary>Data key prefix of <see cref="Configured"/>: `configured.&lt;node&gt;`.</summary>
+    public const string ConfiguredPrefix = "configured.";
+
+    /// <summary>
+    /// Per OM, the node list its om-lifecycle last wrote into that OM's ozone-site.xml (recorded
+    /// after the file was written). Ozone's bootstrap pre-check re-reads exactly that file on every
+    /// peer, and no Ozone command shows it to a client, so a joiner reads it here before it runs.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Configured { get; init; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+
+    /// <summary>Whether <paramref name="member"/> recorded a file that lists <paramref name="joiner"/>.</summary>
+    public bool Lists(string member, string joiner) => Configured.TryGetValue(member, out var nodes) && nodes.Contains(joiner);
+
+    public RingRecord WithConfigured(string member, IReadOnlyList<string> nodes) => this with
+    {
+        Configured = new Dictionary<string, IReadOnlyList<string>>(Configured, StringComparer.Ordinal) { [member] = nodes },
+    };
+
     public IReadOnlyDictionary<string, string> ToData()
     {
         var data = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -32,6 +50,7 @@ public sealed record RingRecord(
         if (LastError is not null) data["lastError"] = LastError;
         if (UpdatedAt is { } u) data["updatedAt"] = u.ToString("O");
         if (ScaleInHolder is not null) data["scaleInHolder"] = ScaleInHolder;
+        foreach (var (node, nodes) in Configured) data[ConfiguredPrefix + node] = string.Join(",", nodes);
         return data;
     }
 
@@ -46,7 +65,11 @@ public sealed record RingRecord(
             int.TryParse(Text("desiredVoters"), System.Globalization.CultureInfo.InvariantCulture, out var d) ? d : null,
             List("actualVoters"), Text("leader"), Text("operation"), Text("lastError"),
             DateTimeOffset.TryParse(Text("updatedAt"), System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null,
-            Text("scaleInHolder"));
+            Text("scaleInHolder"))
+        {
+            Configured = data.Keys.Where(k => k.StartsWith(ConfiguredPrefix, StringComparison.Ordinal) && k.Length > ConfiguredPrefix.Length)
+                .ToDictionary(k => k[ConfiguredPrefix.Length..], List, StringComparer.Ordinal),
+        };
     }
 
     /// <summary>
@@ -60,6 +83,8 @@ public sealed record RingRecord(
     {
         Decommissioned = Decommissioned.Contains(nodeId) ? Decommissioned : [.. Decommissioned, nodeId],
         PendingWipe = PendingWipe.Contains(nodeId) ? PendingWipe : [.. PendingWipe, nodeId],
+        // Its file is gone with it: a later joiner on this ordinal must not be taken as configured by it.
+        Configured = Configured.Where(kv => kv.Key != nodeId).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal),
     };
 
     public RingRecord WithWiped(string nodeId) => this with { PendingWipe = PendingWipe.Where(n => n != nodeId).ToList() };

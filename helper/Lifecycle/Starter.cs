@@ -33,6 +33,7 @@ public sealed class Starter(LifecycleContext ctx)
         var waitDeadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.WaitForTurn;
         DateTimeOffset? bootstrapDeadline = null;
         var attempts = 0;
+        var readinessChecks = 0;
 
         while (true)
         {
@@ -73,6 +74,8 @@ public sealed class Starter(LifecycleContext ctx)
 
                 case StartAction.Member or StartAction.InitialMember:
                     ConfigWriter.Write(ctx, plan.ConfigNodes, removed, self.Id);
+                    // Before the OM answers a joiner's pre-check, the record says what its file lists.
+                    if (ctx.Kube.Available) await RecordConfiguredAsync(self, plan.ConfigNodes, facts.Record, cancellationToken);
                     if (plan.NeedsInit) await InitAsync(command, cancellationToken);
                     var mode = plan.Action == StartAction.InitialMember ? "init" : "member";
                     var (_, code) = await RunOmAsync(self, command, [], plan.NeedsMarker ? mode : null, deadline: null, cancellationToken);
@@ -89,8 +92,27 @@ public sealed class Starter(LifecycleContext ctx)
                         continue;
                     }
                     bootstrapDeadline ??= ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.Bootstrap;
-                    attempts++;
                     ConfigWriter.Write(ctx, plan.ConfigNodes, removed, self.Id);
+                    if (ctx.Kube.Available && BootstrapReadiness.Blockers(self, plan.ConfigNodes, facts.Ring, facts.Record) is { Count: > 0 } blockers)
+                    {
+                        // Ozone's pre-check asks each peer once and fails at the first file that lacks this node: wait here instead of paying a JVM start per try.
+                        readinessChecks++;
+                        if (ctx.Clock.GetUtcNow() > bootstrapDeadline)
+                        {
+                            var why = $"{self.Id} did not run '--bootstrap' within timeouts.bootstrap ({ctx.Doc.Timeouts.Bootstrap.TotalSeconds:0} s, {readinessChecks} checks): Ozone's pre-check would fail because {string.Join("; ", blockers)}. Check that those OMs run and that their om-lifecycle can write the ring record ('om-lifecycle status').";
+                            await RecordErrorAsync(why, cancellationToken);
+                            throw LifecycleException.Deadline(why);
+                        }
+                        var wait = BootstrapReadiness.Backoff(ctx.PollInterval, readinessChecks);
+                        ctx.Log.Info("start.bootstrap-wait", $"not running '--bootstrap' yet (check {readinessChecks}): {string.Join("; ", blockers)}; checking again in {wait.TotalSeconds:0.#} s",
+                            ("node", self.Id), ("check", readinessChecks), ("retryInMs", (long)wait.TotalMilliseconds));
+                        await Task.Delay(wait, ctx.Clock, cancellationToken);
+                        continue;
+                    }
+                    attempts++;
+                    if (ctx.Kube.Available)
+                        ctx.Log.Info("start.bootstrap-ready", $"every member {self.Id} lists runs and has recorded an ozone-site.xml that lists it (after {readinessChecks + 1} checks): running '--bootstrap' (attempt {attempts})",
+                            ("node", self.Id), ("checks", readinessChecks + 1), ("attempt", attempts));
                     var (outcome, exit) = await RunOmAsync(self, command, ["--bootstrap"], "bootstrap", bootstrapDeadline, cancellationToken);
                     if (outcome == Outcome.Exited) return exit;
                     if (ctx.Clock.GetUtcNow() > bootstrapDeadline)
@@ -99,7 +121,7 @@ public sealed class Starter(LifecycleContext ctx)
                         await RecordErrorAsync(why, cancellationToken);
                         throw LifecycleException.Deadline(why);
                     }
-                    ctx.Log.Warn("start.bootstrap-retry", "Ozone's bootstrap pre-check failed (exit 1): peers' ozone-site.xml not updated yet; deciding again", ("node", self.Id), ("attempt", attempts));
+                    ctx.Log.Warn("start.bootstrap-retry", "'--bootstrap' exited 1 before this node was confirmed (Ozone's pre-check, or a dbInconsistentMarker: see the OM's first error line above); deciding again", ("node", self.Id), ("attempt", attempts));
                     await ctx.PauseAsync(cancellationToken);
                     continue;
             }
@@ -227,9 +249,25 @@ public sealed class Starter(LifecycleContext ctx)
             if (!ctx.Kube.Available) doc = await FreshDocumentAsync(doc, cancellationToken);
             else if (ApiDue) await CallApiAsync(async t => doc = await FreshDocumentAsync(doc, t), "read the membership", cancellationToken);
             var removed = ConfigWriter.Decommissioned(doc, record);
-            ConfigWriter.Write(ctx with { Doc = doc }, ConfigWriter.FullRing(doc, lastView, removed), removed, self.Id);
+            var ring = ConfigWriter.FullRing(doc, lastView, removed);
+            ConfigWriter.Write(ctx with { Doc = doc }, ring, removed, self.Id);
+            if (ApiDue) record = await RecordConfiguredAsync(self, ring, record, cancellationToken) ?? record;
             Heartbeat("running", "member");
         }
+    }
+
+    /// <summary>
+    /// Records in the ring record the node list just written into this OM's ozone-site.xml (only
+    /// when it differs from the one recorded), so that a joiner knows its pre-check will pass here.
+    /// Returns the updated record, or null when nothing was written or the API failed (retried at the next sync).
+    /// </summary>
+    private async Task<RingRecord?> RecordConfiguredAsync(OmNode self, IEnumerable<OmNode> written, RingRecord? known, CancellationToken cancellationToken)
+    {
+        var ids = written.Select(n => n.Id).ToList();
+        if (known is not null && known.Configured.TryGetValue(self.Id, out var recorded) && recorded.SequenceEqual(ids)) return null;
+        RingRecord? updated = null;
+        await CallApiAsync(async t => updated = await ctx.Kube.UpdateRingAsync(r => r.WithConfigured(self.Id, ids), t), "record the nodes this OM's ozone-site.xml lists", cancellationToken);
+        return updated;
     }
 
     /// <summary>

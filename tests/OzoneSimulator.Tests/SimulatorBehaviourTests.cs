@@ -70,6 +70,36 @@ public sealed class SimulatorBehaviourTests : IDisposable
         cluster.State.Read().Voters.Should().NotContain("om3");
     }
 
+    // OzoneManager#checkConfigBeforeBootstrap asks each peer once (a reachable peer whose file lacks the
+    // joiner is not asked again) and exits 1 naming every failing peer (OmUtils.getOMAddressListPrintString)
+    [Fact]
+    public async Task Bootstrap_pre_check_asks_each_peer_once_and_names_every_peer_whose_file_lacks_the_joiner()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.Configure(1, [0, 1, 2, 3]);
+        cluster.Configure(3, [0, 1, 2, 3]);
+
+        var (code, _, err) = await cluster.RunAsync(3, "om", "--bootstrap");
+
+        code.Should().Be(1);
+        err.Should().Contain($"OM(s) [om0[{cluster.Host(0)}:9862],om2[{cluster.Host(2)}:9862]] do not have or have incorrect information of the bootstrapping OM. Update their ozone-site.xml before proceeding.");
+        cluster.State.Read().Voters.Should().NotContain("om3");
+    }
+
+    // Only connecting is retried (the IPC client's ozone.om.admin.protocol.max.retries); an unreachable peer fails the pre-check in the end
+    [Fact]
+    public async Task Bootstrap_pre_check_fails_on_a_peer_that_never_answers_even_when_every_file_lists_the_joiner()
+    {
+        await cluster.FormRingAsync(3);
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+        cluster.State.WriteFaults(new Faults { PeerDown = ["om2"] });
+
+        var (code, _, err) = await cluster.RunAsync(3, "om", "--bootstrap");
+
+        code.Should().Be(1);
+        err.Should().Contain($"OM [om2[{cluster.Host(2)}:9862]] do not have or have incorrect information of the bootstrapping OM.");
+    }
+
     // OzoneManager#bootstrap: after the pre-check the leader adds the node; it keeps running as that OM
     [Fact]
     public async Task Bootstrap_joins_once_peers_list_the_joiner_and_copies_the_leaders_data()

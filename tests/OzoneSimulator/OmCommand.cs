@@ -107,28 +107,40 @@ public sealed class OmCommand(SimState state, SimConfig config)
     }
 
     /// <summary>
-    /// OzoneManager#checkConfigBeforeBootstrap: every other node of this OM's own list must run and
-    /// its on-disk ozone-site.xml (re-read now) must list this node with the same address; 20 tries, 1 s apart.
+    /// OzoneManager#checkConfigBeforeBootstrap (Ozone 2.0–2.2, master): every other node of this OM's
+    /// own list is asked ONCE for its configuration, which it re-reads from its on-disk ozone-site.xml
+    /// (OMAdminProtocolServerSideImpl.getOMConfiguration); it must list this node with the same
+    /// address. Only connecting is retried, by the IPC client (ozone.om.admin.protocol.max.retries,
+    /// 20 × 1 s). Every failing peer is collected, then the process exits 1 naming them all in
+    /// OmUtils.getOMAddressListPrintString's form ("OM [id[host:port]]", "OM(s) [a[..],b[..]]").
     /// </summary>
     private async Task PreCheckAsync(string svc, string nodeId, string address, CancellationToken ct)
     {
-        var peers = config.Nodes(svc).Where(n => n != nodeId).ToList();
-        string? failing = null;
-        for (var attempt = 0; attempt < 20; attempt++)
+        var failing = new List<string>();
+        foreach (var peer in config.Nodes(svc).Where(n => n != nodeId))
         {
-            var ring = state.Read();
-            var down = state.Faults().PeerDown;
-            failing = peers.FirstOrDefault(p =>
-            {
-                if (down.Contains(p) || !ring.Running.TryGetValue(p, out var peer)) return true;
-                var remote = SimConfig.Load(peer.ConfPath);
-                return !remote.Nodes(svc).Contains(nodeId) || remote.Address(svc, nodeId) != address;
-            });
-            if (failing is null) return;
+            var remote = await ConnectAsync(peer, ct);
+            // A peer that never answered, or whose file (read now, from disk) lacks the joiner or has another address.
+            if (remote is null || !remote.Nodes(svc).Contains(nodeId) || WithPort(remote.Address(svc, nodeId)) != WithPort(address)) failing.Add(peer);
+        }
+        if (failing.Count == 0) return;
+        var list = string.Join(",", failing.Select(p => $"{p}[{WithPort(config.Address(svc, p))}]"));
+        throw new SimExit(1, $"OM{(failing.Count == 1 ? "" : "(s)")} [{list}] do not have or have incorrect information of the bootstrapping OM. Update their ozone-site.xml before proceeding.");
+    }
+
+    /// <summary>The peer's on-disk configuration once it accepts the connection; null after the IPC client's 20 tries, 1 s apart.</summary>
+    private async Task<SimConfig?> ConnectAsync(string peer, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (!state.Faults().PeerDown.Contains(peer) && state.Read().Running.TryGetValue(peer, out var running)) return SimConfig.Load(running.ConfPath);
+            if (attempt >= 20) return null;
             await SimState.Sleep(1, ct);
         }
-        throw new SimExit(1, $"OM [{failing}[{config.Address(svc, failing!)}]] do not have or have incorrect information of the bootstrapping OM. Update their ozone-site.xml before proceeding.");
     }
+
+    /// <summary>An OM address with Ozone's default RPC port (9862) when none is configured.</summary>
+    private static string? WithPort(string? address) => address is null || address.Contains(':', StringComparison.Ordinal) ? address : $"{address}:9862";
 
     /// <summary>Asks the leader to add this node to the Ratis group; on success copies the leader's data.</summary>
     private async Task JoinAsync(string nodeId, string metadataDir, CancellationToken ct)

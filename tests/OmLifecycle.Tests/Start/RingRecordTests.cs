@@ -37,4 +37,19 @@ public sealed class RingRecordTests
         back.DesiredVoters.Should().Be(3);
         back.Leader.Should().Be("ozone-om-0");
     }
+
+    [Fact]
+    public void What_each_OM_recorded_as_its_configured_nodes_round_trips_and_goes_when_the_OM_is_decommissioned()
+    {
+        var record = RingRecord.Empty
+            .WithConfigured("ozone-om-0", ["ozone-om-0", "ozone-om-1", "ozone-om-2"])
+            .WithConfigured("ozone-om-1", ["ozone-om-0", "ozone-om-1"]);
+
+        var back = RingRecord.FromData(new Dictionary<string, string>(record.ToData()));
+
+        back.Lists("ozone-om-0", "ozone-om-2").Should().BeTrue();
+        back.Lists("ozone-om-1", "ozone-om-2").Should().BeFalse();
+        back.Lists("ozone-om-2", "ozone-om-0").Should().BeFalse("ozone-om-2 recorded nothing");
+        back.WithDecommissioned("ozone-om-0").Lists("ozone-om-0", "ozone-om-2").Should().BeFalse("a removed OM's file is gone with it");
+    }
 }
