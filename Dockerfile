@@ -2,22 +2,40 @@
 # The om-lifecycle helper image: a NativeAOT binary on a minimal non-root base. Its one job, as an
 # init container, is `om-lifecycle install --to DIR`; OM pods and hook Jobs then run the copy.
 
-# Build stage: the .NET 10 SDK with the NativeAOT toolchain (clang, zlib headers). The binary must
-# need no newer glibc than 2.34 (the apache/ozone image): checked here as `make helper` does.
-FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
-RUN apt-get update \
- && apt-get install -y --no-install-recommends clang zlib1g-dev binutils \
+# Build stage: runs on the builder's own platform (BUILDPLATFORM) and cross-compiles for each
+# TARGETARCH, so `docker buildx build --platform linux/amd64,linux/arm64` never emulates the
+# compiler. NativeAOT cross-compiles with clang plus the target's cross libc (Ubuntu's
+# gcc-<triple> packages), as `make helper-arm64` does on Debian. The binary must need no newer
+# glibc than 2.34 (the apache/ozone image): checked here as `make helper` does.
+FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
+ARG TARGETARCH
+ARG BUILDARCH
+# amd64/arm64 are Docker's names; .NET says x64/arm64, GNU x86_64/aarch64.
+RUN case "$TARGETARCH" in \
+      amd64) echo "x64 x86_64-linux-gnu x86-64-linux-gnu" ;; \
+      arm64) echo "arm64 aarch64-linux-gnu aarch64-linux-gnu" ;; \
+      *) echo "TARGETARCH=$TARGETARCH: the helper is built for amd64 and arm64 only" >&2; exit 1 ;; \
+    esac > /target \
+ && read -r rid triple package < /target \
+ && cross="" \
+ && if [ "$TARGETARCH" != "$BUILDARCH" ]; then cross="gcc-$package binutils-$package"; fi \
+ && apt-get update \
+ && apt-get install -y --no-install-recommends clang binutils $cross \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Directory.Build.props Directory.Packages.props ./
 COPY helper/OmLifecycle.csproj helper/
-RUN dotnet restore helper/OmLifecycle.csproj -r linux-x64
+RUN read -r rid triple package < /target && dotnet restore helper/OmLifecycle.csproj -r "linux-$rid"
 COPY helper/ helper/
 COPY scripts/check-glibc.sh scripts/
 ARG SOURCE_DATE_EPOCH=0
-RUN dotnet publish helper/OmLifecycle.csproj -c Release -r linux-x64 --no-restore -o /out \
+RUN read -r rid triple package < /target \
+ && objcopy=objcopy && if [ "$TARGETARCH" != "$BUILDARCH" ]; then objcopy="$triple-objcopy"; fi \
+ && dotnet publish helper/OmLifecycle.csproj -c Release -r "linux-$rid" --no-restore -o /out \
       -p:Deterministic=true -p:ContinuousIntegrationBuild=true \
- && /out/om-lifecycle --version \
+      -p:CppCompilerAndLinker=clang -p:ObjCopyName="$objcopy" \
+ && if [ "$TARGETARCH" = "$BUILDARCH" ]; then /out/om-lifecycle --version; \
+    else readelf -h /out/om-lifecycle | grep -E "Machine: +$( [ "$rid" = arm64 ] && echo AArch64 || echo 'Advanced Micro Devices X86-64')"; fi \
  && scripts/check-glibc.sh /out/om-lifecycle 2.34
 
 # Final stage: glibc, CA certificates, nothing else; runs as a non-root user.

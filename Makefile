@@ -7,6 +7,10 @@ ROOT        := $(CURDIR)
 TOOLS       := $(ROOT)/.tools/bin
 ARTIFACTS   := $(ROOT)/artifacts
 HELPER_BIN  := $(ARTIFACTS)/helper/om-lifecycle
+ARM64_BIN   := $(ARTIFACTS)/helper-arm64/om-lifecycle
+# The cross compiler for linux-arm64: clang targets any architecture (gcc would need its own
+# aarch64 build); Debian names it clang-14 when the `clang` package is not installed.
+ARM64_CC    ?= $(firstword $(shell command -v clang clang-19 clang-18 clang-17 clang-16 clang-15 clang-14 2>/dev/null))
 MAX_GLIBC   := 2.34
 SCENARIO    ?= tests/scenarios/proposal-ordered-cases.yaml
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
@@ -17,7 +21,7 @@ export OM_LIFECYCLE_BIN := $(HELPER_BIN)
 
 .PHONY: help
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
 .PHONY: tools
 tools: ## Install pinned Helm 3.18.0 / 4.1.4, kubectl, yamllint, readme-generator into .tools/
@@ -28,6 +32,19 @@ helper: ## Publish om-lifecycle as a linux-x64 NativeAOT binary and check its gl
 	dotnet publish helper/OmLifecycle.csproj -c Release -r linux-x64 -o $(ARTIFACTS)/helper --nologo -v quiet
 	@./scripts/check-glibc.sh $(HELPER_BIN) $(MAX_GLIBC)
 	@$(HELPER_BIN) --version >/dev/null && echo "om-lifecycle $$($(HELPER_BIN) --version) runs"
+
+.PHONY: helper-arm64
+helper-arm64: ## Cross-compile om-lifecycle for linux-arm64 (NativeAOT, clang + Debian's arm64 cross libc) and check its glibc needs
+	@[ -n "$(ARM64_CC)" ] && command -v aarch64-linux-gnu-objcopy >/dev/null \
+	  || { echo "helper-arm64: needs clang and Debian's gcc-aarch64-linux-gnu; run 'make tools'" >&2; exit 1; }
+	dotnet publish helper/OmLifecycle.csproj -c Release -r linux-arm64 -o $(ARTIFACTS)/helper-arm64 --nologo -v quiet \
+	  -p:CppCompilerAndLinker=$(ARM64_CC) -p:ObjCopyName=aarch64-linux-gnu-objcopy
+	@./scripts/check-glibc.sh $(ARM64_BIN) $(MAX_GLIBC)
+
+.PHONY: test-arm64
+test-arm64: helper-arm64 ## Run the tests that exec om-lifecycle against the linux-arm64 binary under qemu-user
+	dotnet build tests/OmLifecycle.Tests/OmLifecycle.Tests.csproj -c Release --nologo -v quiet
+	./scripts/test-arm64.sh $(ARM64_BIN) $(MAX_GLIBC)
 
 .PHONY: build
 build: ## Build every project

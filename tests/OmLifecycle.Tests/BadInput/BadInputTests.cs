@@ -72,8 +72,7 @@ public sealed class BadInputTests
 
     private static async Task<Run> RunAsync(Dictionary<string, string?> env, string[] args)
     {
-        var info = new ProcessStartInfo(OmLifecycleBinary.Path) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) info.ArgumentList.Add(arg);
+        var info = OmLifecycleBinary.StartInfo(args);
         foreach (var name in new[] { "POD_NAME", "HOSTNAME", "POD_NAMESPACE", "OM_LIFECYCLE_KUBECONFIG", "KUBERNETES_SERVICE_HOST", "OM_LIFECYCLE_DEBUG" })
             info.Environment.Remove(name);
         foreach (var (key, value) in env)

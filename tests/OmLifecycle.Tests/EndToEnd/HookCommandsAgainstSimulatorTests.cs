@@ -264,8 +264,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     {
         await InstallAsync(5);
         var env = ring.HookEnv(ring.Membership(3, 5));
-        var info = new System.Diagnostics.ProcessStartInfo(OmLifecycleBinary.Path) { UseShellExecute = false, RedirectStandardError = true, RedirectStandardOutput = true };
-        info.ArgumentList.Add("scale-in");
+        var info = OmLifecycleBinary.StartInfo("scale-in");
         foreach (var (k, v) in env) info.Environment[k] = v;
         using var first = System.Diagnostics.Process.Start(info)!;
         _ = first.StandardOutput.ReadToEndAsync();

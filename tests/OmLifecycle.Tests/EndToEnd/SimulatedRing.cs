@@ -103,8 +103,7 @@ public sealed class SimulatedRing : IAsyncDisposable
 
     public System.Diagnostics.Process StartPod(int ordinal)
     {
-        var info = new ProcessStartInfo(OmLifecycleBinary.Path) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "start", "--", SimulatorPath, "om" }) info.ArgumentList.Add(a);
+        var info = OmLifecycleBinary.StartInfo("start", "--", SimulatorPath, "om");
         foreach (var name in new[] { "POD_NAME", "HOSTNAME", "KUBERNETES_SERVICE_HOST", "OM_LIFECYCLE_KUBECONFIG" }) info.Environment.Remove(name);
         foreach (var (k, v) in Env(ordinal)) { if (v is null) info.Environment.Remove(k); else info.Environment[k] = v; }
         var process = System.Diagnostics.Process.Start(info)!;
