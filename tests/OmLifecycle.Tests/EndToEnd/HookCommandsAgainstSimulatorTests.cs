@@ -246,12 +246,14 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     {
         await InstallAsync(4);
         // Any node may win the first election: going through ozone-om-2 makes the move to ozone-om-3 a real one.
-        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-2")).ExitCode.Should().Be(0);
-        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-3")).ExitCode.Should().Be(0);
+        var through = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-2");
+        through.ExitCode.Should().Be(0, through.Stderr);
+        var onto = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-3");
+        onto.ExitCode.Should().Be(0, onto.Stderr);
 
         var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "decommission", "--node", "ozone-om-3");
 
-        result.ExitCode.Should().Be(1);
+        result.ExitCode.Should().Be(1, result.Stderr);
         result.Stderr.Should().Contain("is the leader").And.Contain("transfer-leader");
         ring.Ring().Voters.Should().HaveCount(4);
         ring.Ring().Leader.Should().Be("ozone-om-3");
