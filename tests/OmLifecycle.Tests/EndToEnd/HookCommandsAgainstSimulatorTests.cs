@@ -174,9 +174,16 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Ring().Leader.Should().Be("ozone-om-2");
         ring.Ring().LeaderChanges.Should().Be(changes);
 
-        var shrinking = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "transfer-leader", "--replicas", "3", "--if-nodes-leave");
+        // Only followers leave: no failover (issue 8, point 9).
+        var followersLeave = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "transfer-leader", "--replicas", "3", "--if-nodes-leave");
 
-        shrinking.ExitCode.Should().Be(0, shrinking.Stderr);
+        followersLeave.ExitCode.Should().Be(0, followersLeave.Stderr);
+        ring.Ring().Leader.Should().Be("ozone-om-2");
+        ring.Ring().LeaderChanges.Should().Be(changes);
+
+        var leaderLeaves = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(2, 4)), "transfer-leader", "--replicas", "2", "--if-nodes-leave");
+
+        leaderLeaves.ExitCode.Should().Be(0, leaderLeaves.Stderr);
         ring.Ring().Leader.Should().Be("ozone-om-0");
     }
 
