@@ -55,7 +55,7 @@ internal static class OmLifecycleCli
 
     private static readonly Option<bool> IfNodesLeave = new("--if-nodes-leave")
     {
-        Description = "pre-upgrade hook: move only when a voter at or above --replicas is leaving; otherwise leadership stays where it is",
+        Description = "pre-upgrade hook: move only when the leader itself is at or above --replicas (leaving); otherwise leadership stays where it is",
     };
 
     private static readonly Option<int?> Replicas = new("--replicas")

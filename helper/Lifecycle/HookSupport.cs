@@ -57,6 +57,21 @@ public static class HookSupport
         ConfigWriter.Write(ctx, ring, removed, selfId: null);
     }
 
+    /// <summary>
+    /// The client config of a decommission: only the running voters besides the leaving node, and
+    /// the leaving node (with its address) as decommissioned. Ozone asks every active node of the
+    /// client's own config for its file, running or not, and a stopped one fails the command
+    /// (DecommissionOMSubcommand, ozone-facts.md). Inside an OM pod start owns ozone-site.xml.
+    /// </summary>
+    public static void PrepareDecommissionClientConfig(LifecycleContext ctx, RingView view, RingRecord? record, OmNode leaving)
+    {
+        if (ctx.Env.PodName is { } pod && ctx.Doc.OrdinalOf(pod) is not null) return;
+        var removed = ConfigWriter.Decommissioned(ctx.Doc, record, [leaving.Id]);
+        var running = view.AliveVoters.Where(v => v != leaving.Id && ctx.Doc.OrdinalOf(v) is not null && removed.All(r => r.Id != v))
+            .Select(ctx.Doc.NodeFor).ToList();
+        ConfigWriter.Write(ctx, running, removed, selfId: null);
+    }
+
     /// <summary>Polls the live ring until <paramref name="done"/> holds; past the deadline the step is reported, not assumed.</summary>
     public static async Task<RingView> WaitForAsync(LifecycleContext ctx, Func<RingView, bool> done, TimeSpan within, string what, CancellationToken cancellationToken)
     {

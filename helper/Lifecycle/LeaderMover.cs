@@ -8,7 +8,7 @@ namespace OmLifecycle.Lifecycle;
 /// `transfer-leader`: moves OM leadership to the node <see cref="LeaderTarget"/> chooses (by default
 /// the lowest ordinal that stays; --to a named node) and confirms it in the Ratis state.
 /// `--away-from-self` is the preStop form; `--if-nodes-leave` the pre-upgrade hook form, which
-/// leaves leadership alone when nothing leaves.
+/// moves leadership only when the leader itself leaves (removing followers needs no failover).
 /// </summary>
 public sealed class LeaderMover(LifecycleContext ctx)
 {

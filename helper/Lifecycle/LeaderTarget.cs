@@ -7,7 +7,7 @@ public enum TransferMode
     To,
     /// <summary>`--away-from-self` (the OM's preStop hook): off this node, if it leads, before it stops.</summary>
     AwayFromSelf,
-    /// <summary>The default and the pre-upgrade hook's `--if-nodes-leave`: to the lowest running voter that stays.</summary>
+    /// <summary>The default: to the lowest running voter that stays. The pre-upgrade hook's `--if-nodes-leave` does so only when the leader itself leaves.</summary>
     ToStaying,
 }
 
@@ -76,6 +76,9 @@ public static class LeaderTarget
             default:
                 if (f.OnlyIfNodesLeave && !f.Voters.Any(v => v.Ordinal >= f.Desired))
                     return new(LeaderTargetAction.Stay, null, $"No voter at or above ordinal {f.Desired} leaves, so leadership stays with {f.LeaderId}.");
+                // Removing followers needs no transfer: a failover would cost clients a retry and the ring a window without a leader for nothing.
+                if (f.OnlyIfNodesLeave && f.Voters.FirstOrDefault(v => v.Id == f.LeaderId)?.Ordinal < f.Desired)
+                    return new(LeaderTargetAction.Stay, null, $"The leader {f.LeaderId} stays (ordinal below {f.Desired}); only followers leave, so leadership stays where it is.");
                 if (staying.MinBy(v => v.Ordinal) is { } target)
                     return new(LeaderTargetAction.Move, target.Id, $"{target.Id} is the lowest running voter that stays.");
                 return new(LeaderTargetAction.Refuse, null, $"No running voter below ordinal {f.Desired} can take over leadership (alive voters: {Ids(alive)}). Start the staying OMs first.");

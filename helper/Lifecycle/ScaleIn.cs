@@ -147,18 +147,24 @@ public sealed class ScaleIn(LifecycleContext ctx)
     {
         var deadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.Decommission;
         var lastReason = "";
+        var leadersWithoutPeer = new List<string>();
         while (true)
         {
             var (view, record, _) = await HookSupport.ObserveAsync(ctx, cancellationToken);
             if (view.HasLeader && !view.IsVoter(node.Id)) return;
             if (view.HasLeader)
             {
-                HookSupport.PrepareClientConfig(ctx, view, record, [node.Id]);
+                HookSupport.PrepareDecommissionClientConfig(ctx, view, record, node);
                 var outcome = await ctx.Ozone.DecommissionAsync(node.Id, node.Host, $"{node.Id} leaves the ring", cancellationToken);
                 if (outcome.Succeeded)
                 {
                     await HookSupport.WaitForAsync(ctx, v => v.HasLeader && !v.IsVoter(node.Id), ctx.Doc.Timeouts.Command, $"{node.Id} to leave the Ratis configuration", cancellationToken);
                     return;
+                }
+                if (outcome.Failure == OzoneFailureKind.NotInPeerList && view.LeaderId != node.Id && view.IsVoter(node.Id))
+                {
+                    await MoveOffLeaderWithoutPeerAsync(node, view, leadersWithoutPeer, cancellationToken);
+                    continue;
                 }
                 // Usually: another OM's ozone-site.xml does not list the node as decommissioned yet.
                 lastReason = $"exit {outcome.ExitCode}: {outcome.Reason}";
@@ -168,6 +174,25 @@ public sealed class ScaleIn(LifecycleContext ctx)
                 throw LifecycleException.Deadline($"Ozone did not decommission {node.Id} within timeouts.decommission ({ctx.Doc.Timeouts.Decommission.TotalSeconds:0} s); last answer {lastReason}. The ring is consistent; run scale-in again to resume.");
             await ctx.PauseAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// The leader checks a decommission against its in-memory peer map, built at its start without
+    /// the ids then listed as decommissioned (ozone-facts.md, "Removing an OM"): a leader that
+    /// restarted after <paramref name="node"/> was listed does not know it, while Ratis still counts
+    /// it. Another running voter may have started before; leadership moves there, once per voter.
+    /// </summary>
+    private async Task MoveOffLeaderWithoutPeerAsync(OmNode node, RingView view, List<string> tried, CancellationToken cancellationToken)
+    {
+        tried.Add(view.LeaderId!);
+        var next = view.AliveVoters.Where(v => v != node.Id && !tried.Contains(v) && ctx.Doc.OrdinalOf(v) is not null)
+            .Select(ctx.Doc.NodeFor).OrderBy(n => ctx.Doc.IsDesired(n.Id) ? 0 : 1).ThenBy(n => n.Ordinal).FirstOrDefault();
+        if (next is null)
+            throw LifecycleException.Ozone($"Ozone refuses to remove {node.Id}: every running OM that could lead ({string.Join(", ", tried)}) answered 'OM node not present in the OM peer list.', because each started after {node.Id} was listed as decommissioned, so its in-memory peer map lacks the node while Ratis still counts it as a voter. Nothing was removed and the ring keeps its quorum; see docs/troubleshooting.md ('OM node not present in the OM peer list') for how to let one OM know the node again.");
+        var why = $"The leader {view.LeaderId} does not know {node.Id} (it started after {node.Id} was listed as decommissioned, so its peer map lacks it); moving leadership to {next.Id} and asking again.";
+        ctx.Log.Warn("scale-in.peer-unknown", why, ("node", node.Id), ("leader", view.LeaderId), ("next", next.Id));
+        Console.WriteLine(why);
+        await new LeaderMover(ctx).MoveAsync(view, next, cancellationToken);
     }
 
     /// <summary>Stops exactly this pod: the StatefulSet goes down to its ordinal (never up), then waits for the pod to be gone.</summary>

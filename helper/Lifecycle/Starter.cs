@@ -161,7 +161,7 @@ public sealed class Starter(LifecycleContext ctx)
         Console.Out.Write(result.StandardOutput);
         Console.Error.Write(result.StandardError);
         if (result.ExitCode != 0)
-            throw LifecycleException.Ozone($"'{string.Join(' ', command)} --init' failed with exit {result.ExitCode} ({result.FirstErrorLine}). Ozone could not write VERSION; check that SCM is reachable and the volume is writable.");
+            throw LifecycleException.Ozone($"'{string.Join(' ', command)} --init' failed with exit {result.ExitCode} ({OzoneStderr.FirstRelevantLine(result.StandardError)}). Ozone could not write VERSION; check that SCM is reachable and the volume is writable.");
     }
 
     /// <summary>
@@ -193,7 +193,8 @@ public sealed class Starter(LifecycleContext ctx)
         var confirmed = markerMode is null || BootstrapMarker.Read(ctx.Doc.MetadataDir)?.NodeId == self.Id;
         ctx.Log.Info("start.exit", $"the OM exited with {code}", ("node", self.Id), ("exitCode", code), ("confirmed", confirmed));
         if (stalled is not null) throw LifecycleException.Deadline(stalled);
-        if (!confirmed && markerMode == "bootstrap" && code == 1 && !cancellationToken.IsCancellationRequested) return (Outcome.RetryBootstrap, code);
+        if (!confirmed && markerMode == "bootstrap" && OmExit.IsPreCheckFailure(code, child.StderrHead) && !cancellationToken.IsCancellationRequested) return (Outcome.RetryBootstrap, code);
+        if (code != 0 && !cancellationToken.IsCancellationRequested) ctx.Log.Error("start.om-failed", OmExit.Explain(self.Id, code, child.StderrHead), ("node", self.Id), ("exitCode", code));
         return (Outcome.Exited, code);
     }
 
@@ -231,7 +232,7 @@ public sealed class Starter(LifecycleContext ctx)
                 else if (deadline is { } d && ctx.Clock.GetUtcNow() > d)
                 {
                     // HDDS-16057: a bootstrap can loop forever; report it instead of waiting on it.
-                    var why = $"{self.Id} started '--bootstrap' but the leader {view.LeaderId ?? "(none)"} did not list it as a voter within timeouts.bootstrap ({ctx.Doc.Timeouts.Bootstrap.TotalSeconds:0} s). The bootstrap is stuck (see HDDS-16057 in Ozone 2.2.0); stopping it so that the pod restarts and tries again.";
+                    var why = OmExit.StuckBootstrap(self.Id, view, ctx.Doc.Timeouts.Bootstrap);
                     ctx.Log.Error("start.stuck", why, ("node", self.Id));
                     await RecordErrorAsync(why, cancellationToken);
                     stalled = why;

@@ -14,8 +14,8 @@ public interface IOzoneAdmin
     Task<OzoneOutcome> TransferLeaderAsync(string targetNodeId, string why, CancellationToken cancellationToken);
 }
 
-/// <summary>Exit status and Ozone's one-line reason; success is exit 0 and nothing else.</summary>
-public sealed record OzoneOutcome(int ExitCode, string Reason)
+/// <summary>Exit status, Ozone's first relevant stderr line and what it means; success is exit 0 and nothing else.</summary>
+public sealed record OzoneOutcome(int ExitCode, string Reason, OzoneFailureKind Failure = OzoneFailureKind.Unknown)
 {
     public bool Succeeded => ExitCode == 0;
 }

@@ -44,7 +44,7 @@ public sealed class OzoneCli : IOzoneAdmin
                 ShouldHandle = new PredicateBuilder<ProcessResult>().HandleResult(r => r.ExitCode == 255),
                 OnRetry = args =>
                 {
-                    log.Warn("ozone.retry", "retrying a read-only Ozone call", ("attempt", args.AttemptNumber + 1), ("reason", args.Outcome.Result?.FirstErrorLine));
+                    log.Warn("ozone.retry", "retrying a read-only Ozone call", ("attempt", args.AttemptNumber + 1), ("reason", OzoneStderr.FirstRelevantLine(args.Outcome.Result?.StandardError ?? "")));
                     return ValueTask.CompletedTask;
                 },
             });
@@ -66,13 +66,20 @@ public sealed class OzoneCli : IOzoneAdmin
     public async Task<OzoneOutcome> DecommissionAsync(string nodeId, string host, string why, CancellationToken cancellationToken)
     {
         var result = await RunAsync(changePipeline, ["om", "decommission", "-id", serviceId, "-nodeid", nodeId, "-hostname", host], why, cancellationToken);
-        return new OzoneOutcome(result.ExitCode, result.FirstErrorLine);
+        return Outcome(result);
     }
 
     public async Task<OzoneOutcome> TransferLeaderAsync(string targetNodeId, string why, CancellationToken cancellationToken)
     {
         var result = await RunAsync(changePipeline, ["om", "transfer", "-id", serviceId, "-n", targetNodeId], why, cancellationToken);
-        return new OzoneOutcome(result.ExitCode, result.FirstErrorLine);
+        return Outcome(result);
+    }
+
+    /// <summary>The reason is the first RELEVANT stderr line: master prints deprecation WARNINGs first.</summary>
+    private static OzoneOutcome Outcome(ProcessResult result)
+    {
+        var failure = OzoneStderr.Classify(result.StandardError);
+        return new OzoneOutcome(result.ExitCode, failure.Line, result.ExitCode == 0 ? OzoneFailureKind.Unknown : failure.Kind);
     }
 
     /// <summary>Parses `[ {"om1": {"serverRole": "LEADER", "hostname": "h"}}, … ]`; null when the shape is wrong.</summary>
@@ -117,7 +124,7 @@ public sealed class OzoneCli : IOzoneAdmin
         {
             result = new ProcessResult(-1, "", $"no answer within the deadline ({what})");
         }
-        log.Call(what, why, result.ExitCode == 0 ? "exit 0" : $"exit {result.ExitCode}: {result.FirstErrorLine}", watch.Elapsed);
+        log.Call(what, why, result.ExitCode == 0 ? "exit 0" : $"exit {result.ExitCode}: {OzoneStderr.FirstRelevantLine(result.StandardError)}", watch.Elapsed);
         return result;
     }
 

@@ -220,6 +220,53 @@ public sealed class SimulatorBehaviourTests : IDisposable
         cluster.State.Read().Voters.Should().Equal("om0", "om1");
     }
 
+    // DecommissionOMSubcommand.java (2.0-2.2): every ACTIVE node of the client's own config is asked,
+    // running or not (OmUtils.getAllOMHAAddresses(conf, svc, false)); a stopped one fails the command.
+    [Fact]
+    public async Task Decommission_asks_every_node_of_the_clients_config_and_fails_on_a_stopped_one()
+    {
+        await cluster.FormRingAsync(4);
+        (await cluster.RunAsync(0, "admin", "om", "transfer", "-id", "svc", "-n", "om0")).Code.Should().Be(0);
+        const int stopped = 1;
+        System.Diagnostics.Process.GetProcessById(cluster.State.Read().Running[$"om{stopped}"].Pid).Kill();
+        await cluster.UntilAsync(r => !r.Running.ContainsKey($"om{stopped}") && r.Leader is not null, "one staying follower down");
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2], [3]);
+
+        var listsStopped = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om3", "-hostname", cluster.Host(3));
+        cluster.Configure(0, Enumerable.Range(0, 3).Where(i => i != stopped), [3]);
+        var runningOnly = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om3", "-hostname", cluster.Host(3));
+
+        listsStopped.Code.Should().Be(255);
+        listsStopped.Err.Should().Contain($"Could not get the configuration of OM om{stopped}");
+        runningOnly.Code.Should().Be(0, runningOnly.Err);
+        cluster.State.Read().Voters.Should().NotContain("om3");
+    }
+
+    // OzoneManager#peerNodesMap (2.0-2.2): built from ozone-site.xml at start without decommissioned
+    // ids; the leader checks a decommission against it, not against the Ratis configuration.
+    [Fact]
+    public async Task A_leader_that_restarted_after_the_node_was_listed_as_decommissioned_does_not_know_it()
+    {
+        await cluster.FormRingAsync(4);
+        (await cluster.RunAsync(0, "admin", "om", "transfer", "-id", "svc", "-n", "om0")).Code.Should().Be(0);
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2], [3]);
+        // om1 restarts with om3 listed as decommissioned, then leads.
+        System.Diagnostics.Process.GetProcessById(cluster.State.Read().Running["om1"].Pid).Kill();
+        await cluster.UntilAsync(r => !r.Running.ContainsKey("om1"), "om1 stopped");
+        cluster.Start(1);
+        await cluster.UntilAsync(r => r.Running.ContainsKey("om1") && r.Leader is not null, "om1 back");
+        (await cluster.RunAsync(0, "admin", "om", "transfer", "-id", "svc", "-n", "om1")).Code.Should().Be(0);
+
+        var fromRestarted = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om3", "-hostname", cluster.Host(3));
+        (await cluster.RunAsync(0, "admin", "om", "transfer", "-id", "svc", "-n", "om2")).Code.Should().Be(0);
+        var fromOlder = await cluster.RunAsync(0, "admin", "om", "decommission", "-id", "svc", "-nodeid", "om3", "-hostname", cluster.Host(3));
+
+        fromRestarted.Code.Should().Be(255);
+        fromRestarted.Err.Should().Contain("OM node not present in the OM peer list.");
+        fromOlder.Code.Should().Be(0, fromOlder.Err);
+        cluster.State.Read().Voters.Should().Equal("om0", "om1", "om2");
+    }
+
     // DecommissionOMSubcommand.java: host and configured address must resolve to the same IP, even with --force
     [Fact]
     public async Task Decommission_with_an_unresolvable_or_different_host_fails_even_with_force()

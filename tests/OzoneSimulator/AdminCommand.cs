@@ -74,8 +74,14 @@ public sealed class AdminCommand(SimState state)
         {
             if (!config.Decommissioned(svc).Contains(nodeId))
                 throw Fail(nodeId, $"OM {nodeId} is not in ozone.om.decommissioned.nodes.{svc} of this client's config.");
-            foreach (var (peer, node) in ring.Running.Where(p => p.Key != nodeId && ring.Voters.Contains(p.Key)))
+            // Every ACTIVE node of the CLIENT's own config is asked, running or not
+            // (OmUtils.getAllOMHAAddresses(conf, svc, false)); one that does not answer gives a null
+            // config after the IPC retries, and the command fails (DecommissionOMSubcommand, 2.0-2.2).
+            var down = state.Faults().PeerDown;
+            foreach (var peer in config.Nodes(svc).Where(p => p != nodeId))
             {
+                if (down.Contains(peer) || !ring.Running.TryGetValue(peer, out var node))
+                    throw Fail(nodeId, $"Could not get the configuration of OM {peer} ({config.Address(svc, peer)}).");
                 var remote = SimConfig.Load(node.ConfPath);
                 if (!remote.Decommissioned(svc).Contains(nodeId) || remote.Address(svc, nodeId) != configured)
                     throw Fail(nodeId, $"OM {peer} does not list {nodeId} as decommissioned in its ozone-site.xml.");
@@ -85,7 +91,9 @@ public sealed class AdminCommand(SimState state)
         var error = state.Update(r =>
         {
             if (r.Leader is null) return "No OM leader: the ring has lost its majority, so the configuration cannot change.";
-            if (r.Leader == nodeId || !r.Voters.Contains(nodeId)) return "OM node not present in the OM peer list.";
+            // The leader checks its in-memory peer map, not the Ratis configuration: a leader that
+            // restarted after the node was listed as decommissioned lacks it (OMAdminProtocolServerSideImpl).
+            if (r.Leader == nodeId || !r.Voters.Contains(nodeId) || !(r.Running.TryGetValue(r.Leader, out var l) && l.Peers.Contains(nodeId))) return "OM node not present in the OM peer list.";
             if (r.Voters.Count < 2) return "Cannot remove the last OM of the ring.";
             if (r.PendingRemoval is { } pending)
                 return $"ReconfigurationInProgressException: the removal of {pending} has not been committed yet.";
@@ -99,6 +107,7 @@ public sealed class AdminCommand(SimState state)
             }
             r.Voters.Remove(nodeId);
             if (!r.Removed.Contains(nodeId)) r.Removed.Add(nodeId);
+            foreach (var node in r.Running.Values) node.Peers.Remove(nodeId);
             return null;
         });
         if (error is not null) throw Fail(nodeId, error);

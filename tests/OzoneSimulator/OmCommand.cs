@@ -93,7 +93,11 @@ public sealed class OmCommand(SimState state, SimConfig config)
         var nodes = config.Nodes(svc);
         state.Update(r =>
         {
-            r.Running[nodeId] = new RunningNode { Pid = pid, StartTicks = Liveness.StartTicks(pid), ConfPath = config.Path ?? "", MetadataDir = metadataDir, Host = host };
+            r.Running[nodeId] = new RunningNode
+            {
+                Pid = pid, StartTicks = Liveness.StartTicks(pid), ConfPath = config.Path ?? "", MetadataDir = metadataDir, Host = host,
+                Peers = nodes.Where(n => n != nodeId).ToList(),
+            };
             if (formRing && r.GroupId is null && nodes.Contains(nodeId))
             {
                 r.GroupId = Ring.GroupIdFor(svc);
@@ -169,6 +173,9 @@ public sealed class OmCommand(SimState state, SimConfig config)
             r.PendingJoiners.Remove(nodeId);
             r.Removed.Remove(nodeId);
             if (!r.Voters.Contains(nodeId)) r.Voters.Add(nodeId);
+            // Every OM applies the add to its peer map (OzoneManager#addOMNodeToPeers).
+            foreach (var (id, node) in r.Running)
+                if (id != nodeId && !node.Peers.Contains(nodeId)) node.Peers.Add(nodeId);
             OmData.WriteKeys(metadataDir, OmData.ReadKeys(r.Running[r.Leader].MetadataDir));
             return null;
         });

@@ -11,6 +11,14 @@ public sealed class RunningNode
     public string ConfPath { get; set; } = "";
     public string MetadataDir { get; set; } = "";
     public string Host { get; set; } = "";
+
+    /// <summary>
+    /// The OM's in-memory peer map (OzoneManager#peerNodesMap, Ozone 2.0-2.2): read from its
+    /// ozone-site.xml at start without the ids listed as decommissioned, then changed only by the
+    /// ring's own adds and removals (addOMNodeToPeers, removeOMNodeFromPeers). The leader checks a
+    /// decommission against it, not against Ratis (ozone-facts.md, "Removing an OM").
+    /// </summary>
+    public List<string> Peers { get; set; } = [];
 }
 
 /// <summary>The shared state of the simulated Ratis ring (one JSON file, changed under a file lock).</summary>

@@ -98,6 +98,51 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
     }
 
+    // DecommissionOMSubcommand (2.0-2.2): every active node of the CLIENT's config is asked, running or
+    // not, so the hook's client config lists only running voters (issue 8, point 4).
+    [Fact]
+    public async Task Scale_in_with_a_staying_follower_down_asks_only_the_running_voters()
+    {
+        await InstallAsync(5);
+        var pinned = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(5, 5)), "transfer-leader", "--to", "ozone-om-0");
+        pinned.ExitCode.Should().Be(0, pinned.Stderr);
+        await ring.StopPodAsync(1, hard: true);
+        await ring.WaitUntilAsync(r => !r.Running.ContainsKey("ozone-om-1") && r.Leader == "ozone-om-0", "ozone-om-1 down, ozone-om-0 still leading");
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 5)), "scale-in", "--replicas", "4");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3");
+        Decommissions().Should().Equal(["ozone-om-4"], "the first decommission already succeeds");
+    }
+
+    // OzoneManager's in-memory peer map: an OM that restarted after ozone-om-3 was listed as
+    // decommissioned does not know it, and as leader it refuses the decommission (issue 8, point 4).
+    [Fact]
+    public async Task Scale_in_moves_leadership_off_a_leader_whose_peer_map_lacks_the_leaving_node()
+    {
+        await InstallAsync(4);
+        var record = ring.Kube!.Store.Get(ApiResource.ByKind("v1", "ConfigMap")!, "default", "ozone-om-ring")
+            ?? new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = "ozone-om-ring", ["namespace"] = "default" } };
+        if (record["data"] is not JsonObject data) record["data"] = data = new JsonObject();
+        data["decommissioned"] = "ozone-om-3";
+        ring.Kube.Store.Put(ApiResource.ByKind("v1", "ConfigMap")!, "default", record);
+        await ring.WaitUntilAsync(_ => Enumerable.Range(0, 3).All(i => File.ReadAllText(Path.Combine(ring.NodeDir(i), "conf", "ozone-site.xml")).Contains("ozone.om.decommissioned.nodes")),
+            "the members' files list ozone-om-3 as decommissioned");
+        await ring.StopPodAsync(1);
+        ring.StartPod(1);
+        await ring.WaitUntilAsync(r => r.Running.ContainsKey("ozone-om-1") && r.Leader is not null, "ozone-om-1 restarted");
+        var pinned = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-1");
+        pinned.ExitCode.Should().Be(0, pinned.Stderr);
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in", "--replicas", "3");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().Contain("The leader ozone-om-1 does not know ozone-om-3");
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+        ring.Ring().Leader.Should().Be("ozone-om-0", "the lowest staying voter that started before the listing took over");
+    }
+
     [Fact]
     public async Task Transfer_leader_goes_to_the_lowest_staying_ordinal_and_is_a_no_op_when_it_already_leads()
     {
@@ -129,9 +174,16 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Ring().Leader.Should().Be("ozone-om-2");
         ring.Ring().LeaderChanges.Should().Be(changes);
 
-        var shrinking = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "transfer-leader", "--replicas", "3", "--if-nodes-leave");
+        // Only followers leave: no failover (issue 8, point 9).
+        var followersLeave = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "transfer-leader", "--replicas", "3", "--if-nodes-leave");
 
-        shrinking.ExitCode.Should().Be(0, shrinking.Stderr);
+        followersLeave.ExitCode.Should().Be(0, followersLeave.Stderr);
+        ring.Ring().Leader.Should().Be("ozone-om-2");
+        ring.Ring().LeaderChanges.Should().Be(changes);
+
+        var leaderLeaves = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(2, 4)), "transfer-leader", "--replicas", "2", "--if-nodes-leave");
+
+        leaderLeaves.ExitCode.Should().Be(0, leaderLeaves.Stderr);
         ring.Ring().Leader.Should().Be("ozone-om-0");
     }
 
@@ -201,12 +253,14 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     {
         await InstallAsync(4);
         // Any node may win the first election: going through ozone-om-2 makes the move to ozone-om-3 a real one.
-        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-2")).ExitCode.Should().Be(0);
-        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-3")).ExitCode.Should().Be(0);
+        var through = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-2");
+        through.ExitCode.Should().Be(0, through.Stderr);
+        var onto = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-3");
+        onto.ExitCode.Should().Be(0, onto.Stderr);
 
         var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "decommission", "--node", "ozone-om-3");
 
-        result.ExitCode.Should().Be(1);
+        result.ExitCode.Should().Be(1, result.Stderr);
         result.Stderr.Should().Contain("is the leader").And.Contain("transfer-leader");
         ring.Ring().Voters.Should().HaveCount(4);
         ring.Ring().Leader.Should().Be("ozone-om-3");

@@ -31,6 +31,10 @@ public sealed class LeaderTargetTests
     [InlineData(TransferMode.ToStaying, "0,1,2,3", "0,1,2,3", 2, 5, null, null, true, LeaderTargetAction.Stay, null)]
     [InlineData(TransferMode.ToStaying, "0,1,2,3", "0,1,2,3", 2, 4, null, null, false, LeaderTargetAction.Move, 0)]
     [InlineData(TransferMode.ToStaying, "0,1,2,3,4", "3,4", 4, 3, null, null, true, LeaderTargetAction.Refuse, null)]
+    // The hook form with a staying leader: removing followers needs no transfer (issue 8, point 9), even when voters leave.
+    [InlineData(TransferMode.ToStaying, "0,1,2,3,4", "0,1,2,3,4", 1, 3, null, null, true, LeaderTargetAction.Stay, null)]
+    [InlineData(TransferMode.ToStaying, "0,1,2,3,4,5,6", "0,1,2,4,5,6", 2, 3, null, null, true, LeaderTargetAction.Stay, null)]
+    [InlineData(TransferMode.ToStaying, "0,1,2,3,4", "0,1,2,3,4", 3, 3, null, null, true, LeaderTargetAction.Move, 0)]
     // --to: a running voter, whatever its ordinal; anything else is refused.
     [InlineData(TransferMode.To, "0,1,2,3,4", "0,1,2,3,4", 0, 5, null, 4, false, LeaderTargetAction.Move, 4)]
     [InlineData(TransferMode.To, "0,1,2,3,4", "0,1,2,3", 0, 5, null, 4, false, LeaderTargetAction.Refuse, null)]
