@@ -125,7 +125,7 @@ public sealed class KubeCluster(IKubernetes? client, MembershipDocument doc, str
         var api = Require();
         for (var attempt = 1; ; attempt++)
         {
-            var sts = await GetOrNull(() => api.AppsV1.ReadNamespacedStatefulSetAsync(doc.StatefulSet, ns, cancellationToken: cancellationToken));
+            var sts = await ReadOwnerAsync(api, cancellationToken);
             var patch = sts is null ? null : ReplicasOwnership.ReleasePatch(sts.Metadata, ManagedBy);
             if (patch is null) return;
             try
