@@ -52,7 +52,7 @@ build: ## Build every project
 
 .PHONY: test
 test: tools release-check helper build ## Run every test offline (helper, simulator, chart, cluster twin scenarios)
-	dotnet test OzoneChart.slnx -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal"
+	./scripts/in-own-network.sh dotnet test OzoneChart.slnx -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal"
 	./scripts/scenarios.sh
 
 .PHONY: lint
@@ -88,4 +88,4 @@ image: ## Build the helper image with docker or podman, if one is present
 .PHONY: clean
 clean: ## Remove build output (keeps .tools/)
 	rm -rf $(ARTIFACTS) out
-	find . -name bin -o -name obj | grep -E '/(bin|obj)$$' | xargs rm -rf
+	find . -path ./.tools -prune -o \( -name bin -o -name obj \) -type d -print | xargs rm -rf

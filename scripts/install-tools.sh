@@ -48,13 +48,15 @@ done
 "$tools/bin/helm4" version --short
 
 # Debian packages the checks use when the machine lacks them: yamllint (chart-testing's YAML
-# linter), GNU time and bc (make bench); for `make helper-arm64` / `make test-arm64`: clang (the
+# linter), GNU time and bc (make bench), iproute2 (the twin brings up the loopback of its own
+# network namespace with `ip`); for `make helper-arm64` / `make test-arm64`: clang (the
 # NativeAOT cross compiler), gcc-aarch64-linux-gnu (arm64 binutils, libgcc and libc6-dev-arm64-cross,
 # the libraries the binary links against) and qemu-user-static (runs the arm64 binary's tests).
 missing=()
 command -v yamllint >/dev/null 2>&1 || missing+=(yamllint)
 [ -x /usr/bin/time ] || missing+=(time)
 command -v bc >/dev/null 2>&1 || missing+=(bc)
+command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] || missing+=(iproute2)
 compgen -c clang | grep -xE 'clang(-[0-9]+)?' >/dev/null || missing+=(clang)
 command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu)
 command -v qemu-aarch64-static >/dev/null 2>&1 || missing+=(qemu-user-static)

@@ -2,18 +2,15 @@
 # Runs every scenario file in the cluster twin under both Helm versions: the project's own
 # (tests/scenarios) and, when the folder exists beside the checkout, ../shared/scenarios.
 # Each (file, Helm) pair is one job; SCENARIO_LANES twins (default 2) take jobs from a shared
-# queue, each twin with its own pod subnet and work directory, so the suite takes about half the
-# time: the twins spend most of it waiting on scaled Kubernetes timers, not on the CPU.
+# queue, each twin in its own network namespace and work directory, so the suite takes about half
+# the time: the twins spend most of it waiting on scaled Kubernetes timers, not on the CPU.
 # A job's table is printed whole when it ends; reports go to out/twin/<ours|shared>-<name>-<helm>.json.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 twin=$root/tests/ClusterTwin/bin/Release/net10.0/cluster-twin
 [ -x "$twin" ] || { echo "scenarios: $twin is missing; run 'make build'" >&2; exit 2; }
 lanes=${SCENARIO_LANES:-2}
-subnet_base=${SCENARIO_SUBNET_BASE:-100}
 [[ $lanes =~ ^[1-9]$ ]] || { echo "scenarios: SCENARIO_LANES must be 1 to 9, not '$lanes'" >&2; exit 2; }
-[[ $subnet_base =~ ^[0-9]+$ ]] && (( subnet_base >= 1 && subnet_base + lanes <= 254 )) \
-  || { echo "scenarios: SCENARIO_SUBNET_BASE must leave room for $lanes subnets below 255, not '$subnet_base'" >&2; exit 2; }
 
 # Largest files first: they have the most steps, and starting the long jobs early packs the lanes.
 shared=$root/../shared/scenarios
@@ -39,7 +36,7 @@ run_job() {
   log=$queue/$label.log
   started=$(date +%s)
   "$twin" run "$file" --helm "$helm" --repo "$root" --work "$out/$source-$name" \
-    --subnet $(( subnet_base + lane )) --report "$out/$label.json" > "$log" 2>&1 || rc=$?
+    --report "$out/$label.json" > "$log" 2>&1 || rc=$?
   [ "$rc" -eq 0 ] || echo "$file ($helm)" >> "$queue/failed"
   # One job's table at a time on the terminal, whole.
   flock "$queue/print.lock" bash -c 'cat "$1"; echo "scenarios: $2 $3 in $4 s (lane $5)"; echo' _ \

@@ -5,12 +5,14 @@ namespace ClusterTwin.Tests;
 
 /// <summary>
 /// A step ends when the cluster has settled, so its report does not depend on timing: the same
-/// scenario, run several times, two twins at once (each the other's CPU load, on its own pod
-/// subnet and directories), gives the same report apart from durations and sample counts.
+/// scenario, run several times, two twins at once (each the other's CPU load), gives the same
+/// report apart from durations and sample counts. Both twins use the same pod subnet on purpose:
+/// each runs in its own network namespace, so two runs on one machine never meet.
 /// </summary>
 public sealed class RepeatabilityTests : IDisposable
 {
     private const int Rounds = 3;
+    private const int SharedSubnet = 90;
     private readonly string work = Directory.CreateTempSubdirectory("twin-repeat").FullName;
 
     public void Dispose() => Directory.Delete(work, recursive: true);
@@ -22,7 +24,7 @@ public sealed class RepeatabilityTests : IDisposable
         var scenario = Path.Combine(repo, "tests", "ClusterTwin.Tests", "Scenarios", "settle-rolling-update.yaml");
         var runs = new List<(string Output, JsonObject Report)>();
         for (var round = 0; round < Rounds; round++)
-            runs.AddRange(await Task.WhenAll(RunAsync(repo, scenario, $"r{round}a", 90), RunAsync(repo, scenario, $"r{round}b", 91)));
+            runs.AddRange(await Task.WhenAll(RunAsync(repo, scenario, $"r{round}a", SharedSubnet), RunAsync(repo, scenario, $"r{round}b", SharedSubnet)));
 
         foreach (var (output, report) in runs) report["passed"]!.GetValue<bool>().Should().BeTrue(output);
         var first = Comparable(runs[0].Report);

@@ -45,8 +45,10 @@ if (args.Contains("--real-cluster"))
 
 if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
 {
-    // Re-run this program in a private mount namespace so that /etc/hosts can be the twin's own.
-    var info = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "--", Environment.ProcessPath!, .. args]) { UseShellExecute = false };
+    // Re-run this program in a private mount namespace, so that /etc/hosts can be the twin's own,
+    // and a private network namespace, so that its pod addresses and ports never meet another
+    // twin's or a test run's on the same machine.
+    var info = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "--net", "--", Environment.ProcessPath!, .. args]) { UseShellExecute = false };
     info.Environment["CLUSTER_TWIN_IN_NAMESPACE"] = "1";
     try
     {
@@ -56,12 +58,14 @@ if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
     }
     catch (System.ComponentModel.Win32Exception e)
     {
-        Console.Error.WriteLine($"cluster-twin: cannot run 'unshare' ({e.Message}); the twin needs util-linux's unshare and root (or user namespaces) for its own /etc/hosts.");
+        Console.Error.WriteLine($"cluster-twin: cannot run 'unshare' ({e.Message}); the twin needs util-linux's unshare and root (or user namespaces) for its own /etc/hosts and network.");
         return 2;
     }
 }
 
 if (!File.Exists(omLifecycle)) { Console.Error.WriteLine($"cluster-twin: {omLifecycle} is missing; run 'make helper'."); return 2; }
+// A new network namespace starts with its loopback down.
+if (!RunQuietly("ip", "link", "set", "lo", "up")) { Console.Error.WriteLine("cluster-twin: cannot bring up the loopback of the twin's network namespace ('ip link set lo up' from iproute2; 'make tools' installs it)."); return 2; }
 var scenario = loaded;
 var outDir = Path.GetFullPath(Option("--work", Path.Combine(repo, "out", "twin")));
 Directory.CreateDirectory(outDir);
@@ -95,6 +99,17 @@ await File.WriteAllTextAsync(report, JsonSerializer.Serialize(new { scenario = s
 Console.WriteLine($"report: {report}");
 Console.WriteLine(passed ? "PASSED" : "FAILED");
 return passed ? 0 : 1;
+
+static bool RunQuietly(string program, params string[] arguments)
+{
+    try
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { UseShellExecute = false })!;
+        process.WaitForExit();
+        return process.ExitCode == 0;
+    }
+    catch (System.ComponentModel.Win32Exception) { return false; }
+}
 
 static string FindRepo()
 {
