@@ -13,7 +13,7 @@ namespace OmLifecycle.Cli;
 public static class CommandBoundary
 {
     /// <summary>Set OM_LIFECYCLE_DEBUG=1 to get the stack trace of an internal error (for a bug report).</summary>
-    public const string DebugVariable = "OM_LIFECYCLE_DEBUG";
+    public const string DebugVariable = Lifecycle.EnvironmentVariables.Debug;
 
     /// <param name="refusalEvent">Membership-changing commands also put a refusal on the StatefulSet as a Warning Event.</param>
     public static async Task<int> RunAsync(string? membershipPath, Func<LifecycleContext, CancellationToken, Task<int>> command, CancellationToken outer, bool refusalEvent = false)
@@ -102,7 +102,7 @@ public static class CommandBoundary
 
     private static string Internal(Exception e)
     {
-        var debug = Environment.GetEnvironmentVariable(DebugVariable) is "1" or "true" or "yes";
+        var debug = Lifecycle.EnvironmentVariables.Read(DebugVariable) is "1" or "true" or "yes";
         var line = $"internal error ({e.GetType().Name}: {OneLine(e.Message, 300)}). This is a fault in om-lifecycle, not a refusal: steps already confirmed stay done, the step in progress may be unfinished. Run 'om-lifecycle status' to see the ring, run the command again, and please report this line" +
             (debug ? "." : $" (set {DebugVariable}=1 to print the stack trace).");
         return debug ? line + Environment.NewLine + e : line;

@@ -64,7 +64,7 @@ public sealed record LifecycleContext(
 
     /// <summary>How often waits re-check the ring; tests and the twin shorten it.</summary>
     private static TimeSpan PollIntervalFromEnvironment() =>
-        int.TryParse(Environment.GetEnvironmentVariable("OM_LIFECYCLE_POLL_MS"), out var ms) && ms > 0
+        int.TryParse(EnvironmentVariables.Read(EnvironmentVariables.PollMilliseconds), out var ms) && ms > 0
             ? TimeSpan.FromMilliseconds(ms)
             : TimeSpan.FromSeconds(2);
 

@@ -11,7 +11,7 @@ namespace OmLifecycle.Lifecycle;
 public sealed record RunState(string Phase, string Reason, DateTimeOffset UpdatedAt)
 {
     public static string DirectoryPath =>
-        Environment.GetEnvironmentVariable("OM_LIFECYCLE_RUN_DIR") is { Length: > 0 } dir ? dir : "/tmp/om-lifecycle";
+        EnvironmentVariables.Read(EnvironmentVariables.RunDir) ?? "/tmp/om-lifecycle";
 
     private static string FilePath => Path.Combine(DirectoryPath, "state.json");
 

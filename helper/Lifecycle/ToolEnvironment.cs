@@ -14,14 +14,14 @@ public sealed record ToolEnvironment(
 
     public static ToolEnvironment FromProcess(string? membershipOption)
     {
-        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        static string? Env(string name) => EnvironmentVariables.Read(name);
         return new ToolEnvironment(
-            Env("POD_NAME") ?? Env("HOSTNAME"),
-            Env("POD_NAMESPACE"),
-            Env("POD_IP"),
-            Env("OZONE_CONF_DIR") ?? "/etc/hadoop",
-            Env("OZONE_BIN") ?? "ozone",
-            Env("OM_LIFECYCLE_KUBECONFIG"),
-            membershipOption ?? Env("OM_LIFECYCLE_MEMBERSHIP") ?? Membership.MembershipLoader.DefaultPath);
+            Env(EnvironmentVariables.PodName) ?? Env(EnvironmentVariables.HostName),
+            Env(EnvironmentVariables.PodNamespace),
+            Env(EnvironmentVariables.PodIp),
+            Env(EnvironmentVariables.OzoneConfDir) ?? "/etc/hadoop",
+            Env(EnvironmentVariables.OzoneBin) ?? "ozone",
+            Env(EnvironmentVariables.Kubeconfig),
+            membershipOption ?? Env(EnvironmentVariables.Membership) ?? Membership.MembershipLoader.DefaultPath);
     }
 }
