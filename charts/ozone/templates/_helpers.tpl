@@ -46,6 +46,15 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* ozone.om.name / scm / datanode / s3g / recon: object names of the components. */}}
 {{- define "ozone.om.name" -}}{{ include "ozone.fullname" . }}-om{{- end -}}
+
+{{/* ozone.omLifecycle.dir: the emptyDir the helper image's init container copies om-lifecycle into. */}}
+{{- define "ozone.omLifecycle.dir" -}}/opt/om-lifecycle{{- end -}}
+
+{{/* ozone.omLifecycle.membershipDir: where the membership ConfigMap is mounted, as a directory (never subPath) so that updates arrive. */}}
+{{- define "ozone.omLifecycle.membershipDir" -}}/etc/om-lifecycle{{- end -}}
+
+{{/* ozone.omLifecycle.bin: om-lifecycle as the Ozone containers run it. */}}
+{{- define "ozone.omLifecycle.bin" -}}{{ include "ozone.omLifecycle.dir" . }}/om-lifecycle{{- end -}}
 {{- define "ozone.om.headless" -}}{{ include "ozone.fullname" . }}-om-headless{{- end -}}
 {{- define "ozone.scm.name" -}}{{ include "ozone.fullname" . }}-scm{{- end -}}
 {{- define "ozone.scm.headless" -}}{{ include "ozone.fullname" . }}-scm-headless{{- end -}}

@@ -66,17 +66,17 @@ HADOOP_CONF_DIR, so both point at the writable conf emptyDir.
   emptyDir: {}
 {{- end -}}
 
-{{/* ozone.pod.installHelper: the init container that copies om-lifecycle from the helper image into /opt/om-lifecycle. */}}
+{{/* ozone.pod.installHelper: the init container that copies om-lifecycle from the helper image into ozone.omLifecycle.dir. */}}
 {{- define "ozone.pod.installHelper" -}}
 - name: install-om-lifecycle
   image: {{ include "ozone.helperImage" . }}
   imagePullPolicy: {{ .Values.helper.image.pullPolicy }}
-  args: ["install", "--to", "/opt/om-lifecycle"]
+  args: ["install", "--to", {{ include "ozone.omLifecycle.dir" . | quote }}]
   securityContext:
     {{- include "ozone.containerSecurityContext" (dict "ctx" . "own" dict) | nindent 4 }}
   volumeMounts:
     - name: om-lifecycle
-      mountPath: /opt/om-lifecycle
+      mountPath: {{ include "ozone.omLifecycle.dir" . }}
 {{- end -}}
 
 {{/* ozone.pod.downwardEnv: who and where this pod is, for om-lifecycle. */}}
@@ -94,7 +94,7 @@ HADOOP_CONF_DIR, so both point at the writable conf emptyDir.
     fieldRef:
       fieldPath: status.podIP
 - name: OM_LIFECYCLE_MEMBERSHIP
-  value: /etc/om-lifecycle/membership.yaml
+  value: {{ include "ozone.omLifecycle.membershipDir" . }}/membership.yaml
 - name: OM_LIFECYCLE_RUN_DIR
   value: /tmp/om-lifecycle
 {{- end -}}

@@ -21,7 +21,7 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
   image: {{ include "ozone.image" .ctx }}
   imagePullPolicy: {{ .ctx.Values.image.pullPolicy }}
   args:
-    {{- toYaml (concat (list "/opt/om-lifecycle/om-lifecycle") .args) | nindent 4 }}
+    {{- toYaml (concat (list (include "ozone.omLifecycle.bin" .ctx)) .args) | nindent 4 }}
   env:
     {{- include "ozone.pod.confEnv" .ctx | nindent 4 }}
     {{- include "ozone.pod.launcherEnv" .ctx | nindent 4 }}
@@ -39,10 +39,10 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
   volumeMounts:
     {{- include "ozone.pod.volumeMounts" .ctx | nindent 4 }}
     - name: membership
-      mountPath: /etc/om-lifecycle
+      mountPath: {{ include "ozone.omLifecycle.membershipDir" .ctx }}
       readOnly: true
     - name: om-lifecycle
-      mountPath: /opt/om-lifecycle
+      mountPath: {{ include "ozone.omLifecycle.dir" .ctx }}
       readOnly: true
     {{- with .extraMounts }}
     {{- toYaml . | nindent 4 }}
