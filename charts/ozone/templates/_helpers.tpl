@@ -47,6 +47,12 @@ app.kubernetes.io/component: {{ .component }}
 {{/* ozone.om.name / scm / datanode / s3g / recon: object names of the components. */}}
 {{- define "ozone.om.name" -}}{{ include "ozone.fullname" . }}-om{{- end -}}
 
+{{/* ozone.om.membershipConfigMap: the rendered membership document's ConfigMap (helper/README.md). */}}
+{{- define "ozone.om.membershipConfigMap" -}}{{ include "ozone.om.name" . }}-membership{{- end -}}
+
+{{/* ozone.om.ringConfigMap: the ring record om-lifecycle owns; the chart only reads it (lookup) and names it. */}}
+{{- define "ozone.om.ringConfigMap" -}}{{ include "ozone.om.name" . }}-ring{{- end -}}
+
 {{/* ozone.omLifecycle.dir: the emptyDir the helper image's init container copies om-lifecycle into. */}}
 {{- define "ozone.omLifecycle.dir" -}}/opt/om-lifecycle{{- end -}}
 
@@ -104,7 +110,7 @@ app.kubernetes.io/component: {{ .component }}
 
 {{/* ozone.om.pendingWipes: nodes the tool-owned ring ConfigMap records as decommissioned but not wiped, as a JSON list. */}}
 {{- define "ozone.om.pendingWipes" -}}
-{{- $ring := lookup "v1" "ConfigMap" .Release.Namespace (printf "%s-ring" (include "ozone.om.name" .)) -}}
+{{- $ring := lookup "v1" "ConfigMap" .Release.Namespace (include "ozone.om.ringConfigMap" .) -}}
 {{- $pending := list -}}
 {{- if $ring -}}
 {{- range $id := splitList "," (dig "data" "pendingWipe" "" $ring) -}}
@@ -175,7 +181,7 @@ serviceId: {{ include "ozone.clusterId" . }}
 release: {{ .Release.Name }}
 namespace: {{ .Release.Namespace }}
 statefulSet: {{ include "ozone.om.name" . }}
-ringConfigMap: {{ include "ozone.om.name" . }}-ring
+ringConfigMap: {{ include "ozone.om.ringConfigMap" . }}
 replicas: {{ int .Values.om.replicas }}
 previousReplicas: {{ if kindIs "invalid" $delta.previous }}null{{ else }}{{ int $delta.previous }}{{ end }}
 retainedVolumes: {{ include "ozone.om.retainedVolumes" . | fromJsonArray | len }}
