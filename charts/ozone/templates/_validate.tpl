@@ -43,7 +43,12 @@ one per `<NAME>.<ext>_<key>` variable in the users' env, lower-cased (tests/Clus
 {{- toJson (uniq $files) -}}
 {{- end -}}
 
-{{/* ozone.validateValues: every value problem, reported at once (Bitnami's way). */}}
+{{/*
+ozone.validateValues: every value problem, reported at once (Bitnami's way). Most rules span
+several values, which the schema cannot express. A few repeat a schema rule on purpose: those whose
+breach breaks the ring or every pod, because `--skip-schema-validation` renders without the schema
+(tests/Chart.Tests/SchemaBackstopTests.cs).
+*/}}
 {{- define "ozone.validateValues" -}}
 {{- $errors := list -}}
 {{- $replicas := int .Values.om.replicas -}}
