@@ -48,3 +48,52 @@ helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
     {{- toYaml . | nindent 4 }}
     {{- end }}
 {{- end -}}
+
+{{/*
+ozone.hook.job: a lifecycle hook Job whose containers run om-lifecycle in the Ozone image with the
+hook membership document; pass (dict "ctx" $ "name" "scale-in" "events" "pre-upgrade,pre-rollback"
+"weight" 0 "initContainers" (include ...) "containers" (include ...) "extraVolumes" (list ...)).
+*/}}
+{{- define "ozone.hook.job" -}}
+{{- $ctx := .ctx -}}
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: {{ include "ozone.om.name" $ctx }}-{{ .name }}
+  labels:
+    {{- include "ozone.labels" (dict "ctx" $ctx "component" "om-lifecycle") | nindent 4 }}
+  annotations:
+    {{- include "ozone.hook.annotations" (dict "events" .events "weight" .weight) | nindent 4 }}
+spec:
+  backoffLimit: 2
+  activeDeadlineSeconds: {{ int $ctx.Values.om.lifecycle.hookActiveDeadlineSeconds }}
+  template:
+    metadata:
+      labels:
+        {{- include "ozone.selectorLabels" (dict "ctx" $ctx "component" "om-lifecycle") | nindent 8 }}
+    spec:
+      serviceAccountName: {{ include "ozone.hook.name" $ctx }}
+      restartPolicy: Never
+      securityContext:
+        {{- toYaml $ctx.Values.podSecurityContext | nindent 8 }}
+      {{- with include "ozone.podScheduling" (dict "ctx" $ctx "c" $ctx.Values.om) }}
+      {{- . | trim | nindent 6 }}
+      {{- end }}
+      initContainers:
+        {{- include "ozone.pod.installHelper" $ctx | nindent 8 }}
+        {{- with .initContainers }}
+        {{- . | nindent 8 }}
+        {{- end }}
+      containers:
+        {{- .containers | nindent 8 }}
+      volumes:
+        {{- include "ozone.pod.volumes" $ctx | nindent 8 }}
+        - name: membership
+          configMap:
+            name: {{ include "ozone.hook.name" $ctx }}
+        - name: om-lifecycle
+          emptyDir: {}
+        {{- with .extraVolumes }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+{{- end -}}
