@@ -6,10 +6,12 @@ namespace OzoneSimulator;
 /// <summary>
 /// `ozone datanode`, `ozone s3g` and `ozone recon`: each takes no options (an unknown one is a
 /// usage error, exit 2), starts its web server on its configured address and serves until SIGTERM
-/// (exit 143). Default ports are those of ozone-default.xml (2.1.0): hdds.datanode.http-address
-/// 0.0.0.0:9882, ozone.recon.http-address 0.0.0.0:9888, and for S3G the web admin server
-/// ozone.s3g.webadmin.http-address 0.0.0.0:19878, which serves /jmx, while ozone.s3g.http-address
-/// (9878) serves only the S3 API [inferred, harsher: /jmx there is not the servlet].
+/// (exit 143). Default web ports: hdds.datanode.http-address 0.0.0.0:9882 and
+/// ozone.recon.http-address 0.0.0.0:9888 (ozone-default.xml); for S3G the web admin server,
+/// ozone.s3g.webadmin.http-address, which serves /jmx, on 19878 (S3GatewayConfigKeys
+/// OZONE_S3G_WEBADMIN_HTTP_BIND_PORT_DEFAULT and Ozone's port table; unsure: one generated config
+/// table says 9880), while ozone.s3g.http-address (9878) serves only the S3 API [inferred, harsher:
+/// /jmx there is not the servlet].
 /// </summary>
 public sealed class ServiceDaemonCommand(SimState state, SimConfig config, string daemon)
 {
