@@ -23,7 +23,6 @@ public sealed class Twin : IAsyncDisposable
     private readonly string work;
     private readonly List<string> keys = [];
     private readonly string omName;
-    private readonly string hostsFile_;
     private readonly int subnet;
 
     /// <summary>The StatefulSet controllers of the release's other workloads (SCM, datanode, S3G, Recon), by StatefulSet name.</summary>
@@ -40,7 +39,6 @@ public sealed class Twin : IAsyncDisposable
         runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
         omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
         oms = new OmStatefulSet(cluster, runtime, omName, hostsFile, subnet);
-        hostsFile_ = hostsFile;
         this.subnet = subnet;
         // DNS follows the API: a pod or a stand-in EndpointSlice appearing or going changes what resolves.
         cluster.Api.Store.Changed += (resource, _, _, _) =>
@@ -261,7 +259,7 @@ public sealed class Twin : IAsyncDisposable
     {
         lock (workloads)
         {
-            var controller = new OmStatefulSet(cluster, runtime, n, hostsFile_, subnet, hostOctet: 2 + workloads.Count);
+            var controller = new OmStatefulSet(cluster, runtime, n, hostsFile, subnet, hostOctet: 2 + workloads.Count);
             controller.Start();
             return controller;
         }
