@@ -13,9 +13,11 @@ namespace ClusterTwin;
 /// SIGTERM, PVCs kept and reused, restart of exited containers, a rolling update in reverse
 /// ordinal order when the pod template changes, and the StatefulSet's status as Kubernetes keeps
 /// it (observedGeneration, revisions, replica counts), written to the API after every sync. A
-/// kubelet loop runs each pod's readiness probe every periodSeconds, scaled.
+/// kubelet loop runs each pod's readiness probe (exec or httpGet) every periodSeconds, scaled.
+/// The twin runs one per StatefulSet of the release (OM, SCM, datanode, S3G, Recon); each has its
+/// own last IP octet so that pod IPs never collide.
 /// </summary>
-public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile, int subnet = 77) : IAsyncDisposable
+public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile, int subnet = 77, int hostOctet = 1) : IAsyncDisposable
 {
     /// <summary>Probe periods are the chart's periodSeconds in twin time (10 s becomes 1 s).</summary>
     public const double ProbeTimeScale = TwinClock.Scale;
@@ -48,8 +50,10 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     /// <summary>Every container start of each pod: the first start and each restart.</summary>
     public Dictionary<string, int> Starts { get; } = [];
 
-    /// <summary>Pod IPs are 127.&lt;subnet&gt;.&lt;ordinal&gt;.1, so twins on different subnets can run side by side.</summary>
-    public string IpOf(int ordinal) => $"127.{subnet}.{ordinal}.1";
+    /// <summary>Pod IPs are 127.&lt;subnet&gt;.&lt;ordinal&gt;.&lt;hostOctet&gt; (1 for OM), so twins on different subnets can run side by side.</summary>
+    public string IpOf(int ordinal) => $"127.{subnet}.{ordinal}.{hostOctet}";
+
+    public string Name => name;
 
     public string PodName(int ordinal) => $"{name}-{ordinal}";
 
@@ -151,6 +155,7 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     private async Task<bool> ProbeAsync(RunningPod pod)
     {
         var container = pod.Sandbox.Spec.Containers[0];
+        if (container.ReadinessProbe?.HttpGet is { } get) return await HttpProbe.PassesAsync(pod.Sandbox.Ip, container, get, container.ReadinessProbe.TimeoutSeconds ?? 1);
         var probe = container.ReadinessProbe?.Exec?.Command;
         return probe is null || await runtime.ExecAsync(pod.Sandbox, container, probe.ToList(), TimeSpan.FromSeconds(20)) == 0;
     }

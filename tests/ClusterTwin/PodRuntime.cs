@@ -106,6 +106,8 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             ["HOME"] = Path.Combine(pod.Dir, "home"),
             ["HOSTNAME"] = pod.Name,
             ["OZONE_SIM_STATE"] = cluster.SimState,
+            // The pod's network interface: a daemon binds its web server here and finds its own SCM node id by it.
+            [OzoneSimulator.ScmIdentity.PodIpVariable] = pod.Ip,
             ["OZONE_SIM_TIME_SCALE"] = "0.02",
             ["OM_LIFECYCLE_POLL_MS"] = "200",
             ["OM_LIFECYCLE_KUBECONFIG"] = cluster.Kubeconfig,

@@ -7,7 +7,8 @@ public sealed record Fault(string Kill, string Target, IReadOnlyDictionary<strin
 
 public sealed record Expectations(
     IReadOnlyList<string>? Members, string? Leader, string? LeaderNot, IReadOnlyList<string>? Bootstrapped,
-    IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails, int? OmRestarts = null, string? ReleaseError = null);
+    IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails, int? OmRestarts = null, string? ReleaseError = null,
+    IReadOnlyList<string>? ScmMembers = null, int? RegisteredDatanodes = null);
 
 /// <param name="Wait">helm --wait (the default): post hooks run once the rollout is done; false: right after the apply.</param>
 /// <param name="DeleteVolumes">uninstall: also delete the release's PVCs afterwards (kubectl delete pvc), as a user who wants a new cluster does.</param>
@@ -43,7 +44,8 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
             : [];
         var e = s.Children.TryGetValue(new YamlScalarNode("expect"), out var en) ? (YamlMappingNode)en : new YamlMappingNode();
         var expect = new Expectations(List(e, "members"), Text(e, "leader"), Text(e, "leaderNot"), List(e, "bootstrapped"), List(e, "decommissioned"), List(e, "wiped"),
-            Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true", Int(e, "omRestarts"), Text(e, "releaseError"));
+            Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true", Int(e, "omRestarts"), Text(e, "releaseError"),
+            List(e, "scmMembers"), Int(e, "registeredDatanodes"));
         var name = Text(s, "name") ?? "(unnamed)";
         TimeSpan? Duration(string key) => Text(s, key) is not { } text ? null
             : TwinClock.ParseDuration(text) ?? throw new FormatException($"step '{name}': {key}: '{text}' is not a duration; write it as Helm's --timeout takes it, e.g. 5m, 90s or 1m30s.");

@@ -23,6 +23,10 @@ public sealed class Twin : IAsyncDisposable
     private readonly string work;
     private readonly List<string> keys = [];
     private readonly string omName;
+    private readonly int subnet;
+
+    /// <summary>The StatefulSet controllers of the release's other workloads (SCM, datanode, S3G, Recon), by StatefulSet name.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, OmStatefulSet> workloads = new();
 
     public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work, int subnet = 77)
     {
@@ -35,6 +39,7 @@ public sealed class Twin : IAsyncDisposable
         runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
         omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
         oms = new OmStatefulSet(cluster, runtime, omName, hostsFile, subnet);
+        this.subnet = subnet;
         // DNS follows the API: a pod or a stand-in EndpointSlice appearing or going changes what resolves.
         cluster.Api.Store.Changed += (resource, _, _, _) =>
         {
@@ -112,7 +117,7 @@ public sealed class Twin : IAsyncDisposable
                 break;
         }
         // The step ends when the cluster has settled, whatever the action: what follows is the next step's.
-        if (!await WaitRolledOutAsync()) failures.Add("the OM StatefulSet did not finish its rollout within 4 minutes");
+        if (await WaitRolledOutAsync() is { Count: > 0 } notSettled) failures.Add($"not rolled out within 4 minutes: {string.Join(", ", notSettled)}");
         await faults.StopAsync();
         await quorum.StopAsync();
 
@@ -148,6 +153,7 @@ public sealed class Twin : IAsyncDisposable
         if (e.MaxOmRestarts is { } maxRestarts && restarts > maxRestarts) failures.Add($"OM restarts: {restarts} > {maxRestarts}");
         if (e.OmRestarts is { } exactRestarts && restarts != exactRestarts) failures.Add($"OM restarts: expected {exactRestarts}, got {restarts}");
         if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes: {leaderChanges} > {maxChanges}");
+        if (e.ScmMembers is not null || e.RegisteredDatanodes is not null) CheckScm(failures, e);
         // Invariants, after every step.
         if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
         foreach (var member in after.Voters.Where(v => !after.WithData.Contains(v))) failures.Add($"member {member} has no data on its volume");
@@ -198,10 +204,12 @@ public sealed class Twin : IAsyncDisposable
             if (Apply(resource, applier) is { } refused) { failures.Add($"{applier} could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return false; }
         }
         oms.SyncConfigMaps();
+        foreach (var workload in workloads.Values) workload.SyncConfigMaps();
         // Helm's --wait gives up after --timeout (Helm 3.18 pkg/kube/wait.go: "timed out waiting for the condition"; Helm 4.1 pkg/kube statuswait: "context deadline exceeded").
-        if (step.Wait && !await WaitRolledOutAsync(TwinClock.Of(timeout)))
+        // Without --wait (Helm 3) or with Helm 4's default --wait=hookOnly, post hooks follow the apply at once.
+        if (step.Wait && await WaitRolledOutAsync(TwinClock.Of(timeout), resources) is { Count: > 0 } notReady)
         {
-            failures.Add($"{action} --wait --timeout {TwinClock.Format(timeout)}: timed out waiting for the condition (the OM StatefulSet did not finish its rollout)");
+            failures.Add($"{action} --wait --timeout {TwinClock.Format(timeout)}: timed out waiting for the condition (not ready: {string.Join(", ", notReady)})");
             return false;
         }
         if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), post[^1], timeout, failures)) return false;
@@ -227,8 +235,8 @@ public sealed class Twin : IAsyncDisposable
         }
         helm.Forget();
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        try { while (oms.Pods.Count > 0) await Task.Delay(200, deadline.Token); }
-        catch (OperationCanceledException) { failures.Add("uninstall: the OM pods did not stop within 4 minutes"); return; }
+        try { while (oms.Pods.Count > 0 || workloads.Values.Any(w => w.Pods.Count > 0)) await Task.Delay(200, deadline.Token); }
+        catch (OperationCanceledException) { failures.Add("uninstall: the release's pods did not stop within 4 minutes"); return; }
         if (!deleteVolumes) return;
         foreach (var pvc in cluster.Api.Store.List(Cluster.Kind("v1", "PersistentVolumeClaim"), cluster.Namespace))
         {
@@ -239,8 +247,23 @@ public sealed class Twin : IAsyncDisposable
         }
         // The simulator keeps the ring in one file; in Ozone it lives only in the OMs' Ratis logs on those volumes.
         File.Delete(Path.Combine(cluster.SimState, "ring.json"));
+        // Likewise the SCM ring, which lives in the SCMs' Ratis dirs.
+        File.Delete(Path.Combine(cluster.SimState, "scm.json"));
         keys.Clear();
     }
+
+    private int serviceIps;
+
+    /// <summary>The controller of a StatefulSet other than the OMs', started on its first apply; each gets the next last IP octet (the OMs have 1).</summary>
+    private OmStatefulSet Controller(string name) => workloads.GetOrAdd(name, n =>
+    {
+        lock (workloads)
+        {
+            var controller = new OmStatefulSet(cluster, runtime, n, hostsFile, subnet, hostOctet: 2 + workloads.Count);
+            controller.Start();
+            return controller;
+        }
+    });
 
     /// <summary>Who writes the release's objects, and how: Helm 3 patches, Helm 4 applies server-side, Argo CD applies client-side.</summary>
     private enum Applier { Helm3, Helm4, ArgoCd }
@@ -260,6 +283,12 @@ public sealed class Twin : IAsyncDisposable
         meta["annotations"] = annotations;
         if (obj is V1StatefulSet sts && sts.Metadata.Name == omName)
             return ApplyOmStatefulSet(json, sts.Spec.Replicas ?? 1, applier);
+        if (obj is V1StatefulSet other) Controller(other.Metadata.Name);
+        // The twin runs StatefulSets and Jobs; a workload kind it cannot run would pass unseen.
+        if (obj.Kind is "Deployment" or "DaemonSet" or "ReplicaSet" or "Pod") return $"the twin has no controller for {obj.Kind}; teach it (tests/ClusterTwin) before the chart renders one";
+        // The API server allocates a ClusterIP on create ("None" for headless Services stays), which Helm 3's serviceReady checks.
+        if (obj.Kind == "Service" && json["spec"] is JsonObject serviceSpec && serviceSpec["clusterIP"] is null)
+            serviceSpec["clusterIP"] = cluster.Get("v1", "Service", ((IMetadata<V1ObjectMeta>)obj).Metadata.Name)?["spec"]?["clusterIP"]?.GetValue<string>() ?? $"10.96.{subnet}.{Interlocked.Increment(ref serviceIps)}";
         if (Cluster.Kind(obj.ApiVersion, obj.Kind) is not null) cluster.Put(json);
         return null;
     }
@@ -418,19 +447,56 @@ public sealed class Twin : IAsyncDisposable
     public string OmName => omName;
 
     /// <summary>
-    /// Like `helm --wait` and `kubectl rollout status`: waits until the controller has synced
-    /// since now and the OM StatefulSet's status says the rollout is complete (see <see cref="RolledOut"/>).
+    /// Waits until the release's objects are ready, and returns what was not ready at the deadline.
+    /// With <paramref name="resources"/>, Helm's `--wait` scope: Helm 3.18 `--wait` ("all Pods, PVCs,
+    /// Services, and minimum number of Pods of a Deployment, StatefulSet, or ReplicaSet", its --help;
+    /// pkg/kube/ready.go per kind), Helm 4.1 `--wait` = `--wait=watcher` (kstatus, the same kinds; its
+    /// --help: "Values: 'watcher', 'hookOnly', and 'legacy'. (default hookOnly)"). Jobs only with
+    /// --wait-for-jobs, which the twin does not play. Without, the step's "settled" check: every
+    /// StatefulSet the twin runs has rolled out. StatefulSets use <see cref="RolledOut"/>, after a
+    /// controller sync that started after the call; a Service needs its ClusterIP.
     /// </summary>
-    private async Task<bool> WaitRolledOutAsync(TimeSpan? limit = null)
+    private async Task<List<string>> WaitRolledOutAsync(TimeSpan? limit = null, IReadOnlyList<IKubernetesObject>? resources = null)
     {
+        var controllers = new List<OmStatefulSet> { oms };
+        controllers.AddRange(workloads.Values);
+        var names = resources is null
+            ? controllers.Select(c => c.Name).ToList()
+            : resources.OfType<V1StatefulSet>().Select(x => x.Metadata.Name).ToList();
+        var services = resources?.Where(r => r.Kind == "Service").Select(r => ((IMetadata<V1ObjectMeta>)r).Metadata.Name).ToList() ?? [];
+        List<string> NotReady() =>
+        [
+            .. names.Where(n => cluster.Get("apps/v1", "StatefulSet", n) is { } sts && !RolledOut(sts)).Select(n => $"StatefulSet {n}"),
+            .. services.Where(n => cluster.Get("v1", "Service", n)?["spec"]?["clusterIP"] is null).Select(n => $"Service {n}"),
+        ];
         using var deadline = new CancellationTokenSource(limit ?? TimeSpan.FromMinutes(4));
         try
         {
-            await oms.SyncedAsync(deadline.Token);
-            while (cluster.Get("apps/v1", "StatefulSet", omName) is { } sts && !RolledOut(sts)) await Task.Delay(200, deadline.Token);
-            return true;
+            foreach (var controller in controllers.Where(c => names.Contains(c.Name))) await controller.SyncedAsync(deadline.Token);
+            while (NotReady().Count > 0) await Task.Delay(200, deadline.Token);
+            return [];
         }
-        catch (OperationCanceledException) { return false; }
+        catch (OperationCanceledException) { return NotReady() is { Count: > 0 } left ? left : ["the StatefulSet controller's sync"]; }
+    }
+
+    /// <summary>
+    /// The SCM side after the step: the peers of each SCM ring (config node ids) and the datanodes
+    /// registered with its SCMs, as the simulator's SCMs hold them.
+    /// </summary>
+    private void CheckScm(List<string> failures, Expectations e)
+    {
+        var scm = OzoneSimulator.ScmStateFile.Read(Sim);
+        var rings = scm.Rings.Where(r => r.Value.Count > 0).ToList();
+        if (e.ScmMembers is { } expected)
+        {
+            if (rings.Count != 1) failures.Add($"scmMembers: expected one SCM ring, found {rings.Count} ({string.Join("; ", rings.Select(r => $"{r.Key}: {string.Join(", ", r.Value.Select(p => p.NodeId))}"))})");
+            else Check(failures, "scmMembers", expected, rings[0].Value.Select(p => p.NodeId).ToList());
+        }
+        if (e.RegisteredDatanodes is { } count)
+        {
+            var registered = scm.Datanodes.Values.Where(d => rings.Any(r => r.Key == d.ClusterId)).Select(d => d.Pod).Distinct().Count();
+            if (registered != count) failures.Add($"registeredDatanodes: expected {count}, got {registered}");
+        }
     }
 
     /// <summary>
@@ -473,10 +539,13 @@ public sealed class Twin : IAsyncDisposable
         var callsFile = Path.Combine(cluster.SimState, "calls.jsonl");
         // Ozone calls made by the chart's pods and Jobs: the twin's own key checks (`ozone sh`) and exit records of long-running OMs are not counted.
         var calls = File.Exists(callsFile)
-            ? File.ReadLines(callsFile).Count(l => !l.Contains("\"args\":[\"sh\"", StringComparison.Ordinal) && !(l.Contains("\"args\":[\"om\"", StringComparison.Ordinal) && !l.Contains("\"started\":true", StringComparison.Ordinal) && !l.Contains("--init", StringComparison.Ordinal)))
+            ? File.ReadLines(callsFile).Count(l => !l.Contains("\"args\":[\"sh\"", StringComparison.Ordinal) && !OtherDaemons.Any(d => l.Contains($"\"args\":[\"{d}\"", StringComparison.Ordinal)) && !(l.Contains("\"args\":[\"om\"", StringComparison.Ordinal) && !l.Contains("\"started\":true", StringComparison.Ordinal) && !l.Contains("--init", StringComparison.Ordinal)))
             : 0;
         return new Observation(ring.Voters.OrderBy(Election.Ordinal).ToList(), ring.Leader, ring.LeaderChanges, calls, markers, withData.Order(StringComparer.Ordinal).ToList());
     }
+
+    /// <summary>Daemons of the other workloads: their runs are not calls om-lifecycle makes.</summary>
+    private static readonly string[] OtherDaemons = ["scm", "datanode", "s3g", "recon"];
 
     private string PutKey(int step)
     {
@@ -512,6 +581,7 @@ public sealed class Twin : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await oms.DisposeAsync();
+        foreach (var workload in workloads.Values) await workload.DisposeAsync();
         foreach (var deleted in jobDeletions.Values) deleted.Cancel();
         foreach (var job in RunningJobs.Values) { try { job.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
         cluster.Dispose();

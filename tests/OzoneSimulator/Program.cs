@@ -18,10 +18,11 @@ try
         ["om", .. var rest] => await new OmCommand(state, SimConfig.FromEnvironment()).RunAsync(rest),
         ["admin", .. var rest] => await new AdminCommand(state).RunAsync(rest),
         ["sh", .. var rest] => new KeyCommand(state).Run(rest),
+        ["scm", .. var rest] => await new ScmCommand(state, SimConfig.FromEnvironment()).RunAsync(rest),
+        [var daemon, .. var rest] when ServiceDaemonCommand.Names.Contains(daemon) => await new ServiceDaemonCommand(state, SimConfig.FromEnvironment(), daemon).RunAsync(rest),
         ["version"] => Version(),
-        // Past the launcher's checks, the daemons other than om are not simulated.
-        [var daemon, ..] when Launcher.Daemons.Contains(daemon) => throw new SimExit(2, $"ozone {daemon}: not simulated (only om is); the launcher's checks passed"),
-        _ => throw new SimExit(2, "Usage: ozone [om|admin|sh|version] …"),
+        // Anything else fails loudly, so that a typo in the chart's commands is caught.
+        _ => throw new SimExit(2, $"Unknown command: 'ozone {string.Join(' ', args)}'\nUsage: ozone [om|scm|datanode|s3g|recon|admin|sh|version] …"),
     };
 }
 catch (SimExit e)

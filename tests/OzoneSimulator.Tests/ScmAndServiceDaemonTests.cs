@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using System.Net.Http;
+
+namespace OzoneSimulator.Tests;
+
+/// <summary>
+/// `ozone scm`, `ozone datanode`, `ozone s3g` and `ozone recon` as ../shared/ozone-facts-dn-scm.md
+/// (B1, A3, B4) and ozone-default.xml's ports say; the cluster twin runs the chart's commands against them.
+/// </summary>
+public sealed class ScmAndServiceDaemonTests : IDisposable
+{
+    private readonly SimCluster cluster = new();
+    private readonly List<Process> daemons = [];
+
+    public void Dispose()
+    {
+        foreach (var p in daemons) { try { p.Kill(); p.WaitForExit(); } catch (InvalidOperationException) { } }
+        cluster.Dispose();
+    }
+
+    private string Ip(int scm) => $"127.{cluster.Net}.{scm}.2";
+
+    private string Fqdn(int scm) => $"scm{scm}.scm-headless";
+
+    private string Conf(int i) => Path.Combine(cluster.Root, $"scm{i}", "conf");
+
+    private string Meta(int i) => Path.Combine(cluster.Root, $"scm{i}", "data");
+
+    /// <summary>An SCM HA service "svc" of <paramref name="n"/> SCMs, scm0 primordial; DNS names in hosts.json as the twin writes them.</summary>
+    private void Configure(int i, int n)
+    {
+        File.WriteAllText(Path.Combine(cluster.StateDir, "hosts.json"), "{" + string.Join(",", Enumerable.Range(0, n).Select(s => $"\"{Fqdn(s)}\":\"{Ip(s)}\"")) + "}");
+        Directory.CreateDirectory(Conf(i));
+        var props = new List<(string, string)>
+        {
+            ("ozone.scm.service.ids", "svc"),
+            ("ozone.scm.nodes.svc", string.Join(",", Enumerable.Range(0, n).Select(s => $"scm{s}"))),
+            ("ozone.scm.primordial.node.id", "scm0"),
+            ("ozone.metadata.dirs", Meta(i)),
+            ("ozone.scm.datanode.id.dir", Meta(i)),
+        };
+        props.AddRange(Enumerable.Range(0, n).Select(s => ($"ozone.scm.address.svc.scm{s}", Fqdn(s))));
+        File.WriteAllText(Path.Combine(Conf(i), "ozone-site.xml"),
+            "<configuration>" + string.Concat(props.Select(p => $"<property><name>{p.Item1}</name><value>{p.Item2}</value></property>")) + "</configuration>");
+    }
+
+    private ProcessStartInfo Info(int i, string ip, string[] args)
+    {
+        var info = cluster.Info(0, args);
+        info.Environment["OZONE_CONF_DIR"] = Conf(i);
+        info.Environment["OZONE_SIM_POD_IP"] = ip;
+        info.Environment["HOSTNAME"] = $"pod{i}";
+        return info;
+    }
+
+    private async Task<(int Code, string Err)> RunAsync(int i, params string[] args)
+    {
+        using var p = Process.Start(Info(i, Ip(i), args))!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        var err = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await err);
+    }
+
+    private Process Start(int i, string ip, params string[] args)
+    {
+        var p = Process.Start(Info(i, ip, args))!;
+        _ = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        daemons.Add(p);
+        return p;
+    }
+
+    private static async Task<int?> StatusAsync(string ip, int port, string path = "/jmx?qry=java.lang:type=Runtime")
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try { return (int)(await http.GetAsync($"http://{ip}:{port}{path}")).StatusCode; }
+        catch (HttpRequestException) { return null; }
+    }
+
+    private static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException(what);
+    }
+
+    // B1: `--init` on a node that is not ozone.scm.primordial.node.id is a no-op with exit 0.
+    [Fact]
+    public async Task Init_on_a_non_primordial_scm_does_nothing()
+    {
+        Configure(1, 3);
+        (await RunAsync(1, "scm", "--init")).Code.Should().Be(0);
+        File.Exists(ScmVersion.PathIn(Meta(1))).Should().BeFalse();
+    }
+
+    // B1: bootstrap asks the other SCMs for up to ozone.scm.info.wait.duration, then IOException("scm bootstrap failed") → 255.
+    [Fact]
+    public async Task Bootstrap_before_the_primordial_scm_serves_fails_with_255()
+    {
+        Configure(1, 3);
+        var (code, err) = await RunAsync(1, "scm", "--bootstrap");
+        code.Should().Be(255);
+        err.Should().Contain("scm bootstrap failed");
+        File.Exists(ScmVersion.PathIn(Meta(1))).Should().BeFalse();
+    }
+
+    // StorageContainerManager refuses storage that is not initialized [inferred]: a plain start on an empty volume exits non-zero.
+    [Fact]
+    public async Task Start_without_init_fails()
+    {
+        Configure(0, 1);
+        (await RunAsync(0, "scm")).Code.Should().NotBe(0);
+    }
+
+    // B1: init forms a one-peer ring; bootstrap copies the cluster id from a serving SCM; the first start joins through the leader.
+    [Fact]
+    public async Task Primordial_init_then_bootstrap_and_start_form_one_ring_and_serve_jmx_on_9876()
+    {
+        Configure(0, 2);
+        Configure(1, 2);
+        (await RunAsync(0, "scm", "--init")).Code.Should().Be(0);
+        Start(0, Ip(0), "scm");
+        await UntilAsync(async () => await StatusAsync(Ip(0), 9876) == 200, "scm0 serves /jmx");
+
+        (await RunAsync(1, "scm", "--bootstrap")).Code.Should().Be(0);
+        ScmVersion.Read(Meta(1))!.ClusterId.Should().Be(ScmVersion.Read(Meta(0))!.ClusterId);
+        Start(1, Ip(1), "scm");
+        await UntilAsync(async () => await StatusAsync(Ip(1), 9876) == 200, "scm1 serves /jmx");
+
+        var ring = ScmStateFile.Read(cluster.State).Rings.Single().Value.Select(p => p.NodeId);
+        ring.Should().Equal("scm0", "scm1");
+    }
+
+    // A3/B4: a datanode serves its web server (9882) at once and keeps retrying SCM; it registers once an SCM serves.
+    [Fact]
+    public async Task Datanode_serves_without_scm_and_registers_once_scm_serves()
+    {
+        Configure(0, 1);
+        var dnIp = $"127.{cluster.Net}.0.3";
+        Start(0, dnIp, "datanode");
+        await UntilAsync(async () => await StatusAsync(dnIp, 9882) == 200, "datanode serves /jmx");
+        ScmStateFile.Read(cluster.State).Datanodes.Should().BeEmpty();
+
+        (await RunAsync(0, "scm", "--init")).Code.Should().Be(0);
+        Start(0, Ip(0), "scm");
+        await UntilAsync(() => Task.FromResult(ScmStateFile.Read(cluster.State).Datanodes.Count == 1), "datanode registered");
+    }
+
+    // ozone-default.xml: S3G's /jmx is on the web admin port 19878, Recon's web server on 9888.
+    [Fact]
+    public async Task S3g_and_recon_serve_jmx_on_their_default_web_ports()
+    {
+        Configure(0, 1);
+        var s3g = $"127.{cluster.Net}.0.4";
+        var recon = $"127.{cluster.Net}.0.5";
+        Start(0, s3g, "s3g");
+        Start(0, recon, "recon");
+        await UntilAsync(async () => await StatusAsync(s3g, 19878) == 200 && await StatusAsync(recon, 9888) == 200, "s3g and recon serve /jmx");
+        (await StatusAsync(s3g, 9878)).Should().NotBe(200);
+    }
+
+    // Nothing the real launcher lacks passes: a typo in a chart command fails loudly (usage error, exit 2).
+    [Theory]
+    [InlineData("scmx")]
+    [InlineData("datanode", "--foo")]
+    [InlineData("scm", "--bootstrapp")]
+    public async Task Unknown_commands_and_options_exit_2(params string[] args)
+    {
+        Configure(0, 1);
+        (await RunAsync(0, args)).Code.Should().Be(2);
+    }
+}
