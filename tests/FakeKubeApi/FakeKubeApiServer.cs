@@ -82,9 +82,13 @@ public sealed class FakeKubeApiServer : IDisposable
     /// <summary>"VERB path" of every request, for tests that assert what a client asked.</summary>
     public IReadOnlyList<string> Requests { get { lock (requests) return [.. requests]; } }
 
-    /// <summary>Writes a kubeconfig that points at this server with namespace <paramref name="ns"/>.</summary>
-    public string WriteKubeconfig(string path, string ns = "default")
+    /// <summary>
+    /// Writes a kubeconfig that points at this server with namespace <paramref name="ns"/>, as the
+    /// unrestricted admin, or as <paramref name="serviceAccount"/> (whom RBAC and faults can single out).
+    /// </summary>
+    public string WriteKubeconfig(string path, string ns = "default", ServiceAccount? serviceAccount = null)
     {
+        var token = serviceAccount?.Token ?? "fake-token";
         File.WriteAllText(path, $"""
             apiVersion: v1
             kind: Config
@@ -95,7 +99,7 @@ public sealed class FakeKubeApiServer : IDisposable
             users:
             - name: fake
               user:
-                token: fake-token
+                token: {token}
             contexts:
             - name: fake
               context:
