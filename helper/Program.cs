@@ -117,7 +117,7 @@ internal static class OmLifecycleCli
     {
         var command = new Command("transfer-leader", "Move OM leadership (default: to the lowest ordinal that stays) and confirm it") { To, AwayFromSelf, IfNodesLeave, Replicas };
         command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
-            (ctx, token) => new LeaderMover(ctx).RunAsync(parse.GetValue(To), parse.GetValue(AwayFromSelf), parse.GetValue(Replicas), token, parse.GetValue(IfNodesLeave)), ct, refusalEvent: true));
+            (ctx, token) => new LeaderMover(ctx.WithApiRetries()).RunAsync(parse.GetValue(To), parse.GetValue(AwayFromSelf), parse.GetValue(Replicas), token, parse.GetValue(IfNodesLeave)), ct, refusalEvent: true));
         return command;
     }
 
@@ -125,7 +125,7 @@ internal static class OmLifecycleCli
     {
         var command = new Command("scale-in", "Pre-upgrade: take leaving OMs out one at a time, highest ordinal first, never losing quorum") { Replicas };
         command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
-            (ctx, token) => new ScaleIn(ctx).RunAsync(parse.GetValue(Replicas), token), ct, refusalEvent: true));
+            (ctx, token) => new ScaleIn(ctx.WithApiRetries()).RunAsync(parse.GetValue(Replicas), token), ct, refusalEvent: true));
         return command;
     }
 
@@ -133,7 +133,7 @@ internal static class OmLifecycleCli
     {
         var command = new Command("decommission", "Take one OM out of the ring (refuses the leader, the last node, and a removal without a live majority)") { Node };
         command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
-            (ctx, token) => new ScaleIn(ctx).DecommissionOneAsync(parse.GetValue(Node)!, token), ct, refusalEvent: true));
+            (ctx, token) => new ScaleIn(ctx.WithApiRetries()).DecommissionOneAsync(parse.GetValue(Node)!, token), ct, refusalEvent: true));
         return command;
     }
 
@@ -141,7 +141,7 @@ internal static class OmLifecycleCli
     {
         var command = new Command("wipe", "Post-upgrade: wipe the OM metadata of a node that is no longer a member; safe to rerun") { Node };
         command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
-            (ctx, token) => new Wiper(ctx).RunAsync(parse.GetValue(Node)!, token), ct, refusalEvent: true));
+            (ctx, token) => new Wiper(ctx.WithApiRetries()).RunAsync(parse.GetValue(Node)!, token), ct, refusalEvent: true));
         return command;
     }
 

@@ -41,6 +41,13 @@ public sealed record LifecycleContext(
             runner, log, TimeProvider.System, poll);
     }
 
+    /// <summary>
+    /// For hook commands: Kubernetes API calls that fail transiently are retried with backoff within
+    /// timeouts.command (<see cref="RetryingKubeCluster"/>). Not for start, which keeps its own
+    /// backoff so that its loop, and the OM's heartbeat, never wait on the API.
+    /// </summary>
+    public LifecycleContext WithApiRetries() => this with { Kube = new RetryingKubeCluster(Kube, Doc.Timeouts.Command, PollInterval, Clock, Log) };
+
     /// <summary>How long one Kubernetes API request may take: five poll intervals, between 1 s and 10 s (10 s in production).</summary>
     public static TimeSpan ApiRequestTimeout(TimeSpan pollInterval) =>
         TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks * 5, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(10).Ticks));

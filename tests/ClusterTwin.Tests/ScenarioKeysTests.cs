@@ -35,12 +35,34 @@ public sealed class ScenarioKeysTests : IDisposable
         TwinClock.Of(step.HelmTimeout).Should().Be(TimeSpan.FromSeconds(30), "twin time is a tenth of real time");
     }
 
+    [Fact]
+    public void An_api_fault_step_becomes_a_fault_for_the_named_service_account_in_twin_time()
+    {
+        var step = Load("    action: api-fault\n    fault: \"503\"\n    caller: hooks\n    verb: update|create\n    resource: configmaps\n    for: 2m\n").Steps[0];
+        var before = DateTimeOffset.UtcNow;
+
+        var fault = step.ApiFault!.ToFault("default", "ozone-om");
+
+        fault.Kind.Should().Be(FakeKubeApi.ApiFaultKind.Unavailable);
+        fault.Until.Should().BeOnOrAfter(before + TimeSpan.FromSeconds(12)).And.BeCloseTo(before + TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5), "2m of real time is 12 s of twin time");
+        var update = FakeKubeApi.RequestAttributes.Parse("PUT", "/api/v1/namespaces/default/configmaps/ozone-om-ring");
+        fault.Takes(update, "default:ozone-om", DateTimeOffset.UtcNow).Should().BeFalse("the OM pods are not the hooks");
+        fault.Takes(FakeKubeApi.RequestAttributes.Parse("GET", "/api/v1/namespaces/default/configmaps/ozone-om-ring"), "default:ozone-om-lifecycle", DateTimeOffset.UtcNow).Should().BeFalse("reads are not faulted");
+        fault.Takes(update, "default:ozone-om-lifecycle", DateTimeOffset.UtcNow).Should().BeTrue();
+    }
+
     [Theory]
     [InlineData("    action: upgrade\n    timeout: 5 minutes\n", "timeout: '5 minutes' is not a duration", "5m")]
     [InlineData("    action: upgrade\n    timeout: 0s\n", "timeout: '0s' is not a duration", "90s")]
     [InlineData("    action: kill-pod\n    pod: ozone-om-1\n    mode: sigkill\n", "mode: 'sigkill' is not a kill-pod mode", "crash")]
     [InlineData("    action: upgrade\n    atomic: yes please\n", "atomic: 'yes please' must be true or false", "true or false")]
     [InlineData("    action: kill-pod\n    pod: ozone-om-1\n    mode: node-loss\n    recreateAfter: soon\n", "recreateAfter: 'soon' is not a duration", "1m30s")]
+    [InlineData("    action: api-fault\n    fault: 502\n    count: 1\n", "fault: '502' is not valid for an api-fault step", "429 (with Retry-After), 500, 503, hang")]
+    [InlineData("    action: api-fault\n    fault: \"503\"\n", "count/for: '(neither)'", "count: N")]
+    [InlineData("    action: api-fault\n    fault: hang\n    count: 0\n", "count: '0'", "1 or more")]
+    [InlineData("    action: api-fault\n    fault: drop\n    for: a while\n", "for: 'a while'", "1m30s")]
+    [InlineData("    action: api-fault\n    fault: \"429\"\n    count: 2\n    verb: put\n", "verb: 'put'", "update")]
+    [InlineData("    action: api-fault\n    fault: \"429\"\n    count: 2\n    path: \"ring(\"\n", "path: 'ring('", "regular expression")]
     public void Bad_values_are_refused_naming_the_step_the_field_and_the_fix(string step, string message, string fix)
     {
         var act = () => Load(step);

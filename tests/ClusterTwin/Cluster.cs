@@ -16,6 +16,8 @@ public sealed class Cluster : IDisposable
         Namespace = ns;
         Api = new FakeKubeApiServer();
         Kubeconfig = Api.WriteKubeconfig(Path.Combine(work, "kubeconfig"), ns);
+        // Pods get only what the chart's Roles grant them (issue 9: a missing verb fails offline as on a cluster).
+        Api.EnforceRbac = true;
         Directory.CreateDirectory(SimState);
     }
 
@@ -25,7 +27,27 @@ public sealed class Cluster : IDisposable
 
     public FakeKubeApiServer Api { get; }
 
+    /// <summary>The admin kubeconfig: Helm's and the scenario runner's (kubectl), never a pod's.</summary>
     public string Kubeconfig { get; }
+
+    /// <summary>
+    /// The kubeconfig of a pod that runs as <paramref name="serviceAccount"/> (the pod spec's
+    /// serviceAccountName; "default" when it names none, as the ServiceAccount admission plugin sets
+    /// it). The fake API authenticates it as system:serviceaccount:&lt;namespace&gt;:&lt;name&gt; and
+    /// checks its requests against the Roles bound to it.
+    /// </summary>
+    public string KubeconfigFor(string? serviceAccount)
+    {
+        var name = string.IsNullOrEmpty(serviceAccount) ? "default" : serviceAccount;
+        var path = Path.Combine(Work, $"kubeconfig-sa-{name}");
+        lock (kubeconfigGate)
+        {
+            if (!File.Exists(path)) Api.WriteKubeconfig(path, Namespace, new ServiceAccount(Namespace, name));
+        }
+        return path;
+    }
+
+    private readonly Lock kubeconfigGate = new();
 
     public string SimState => Path.Combine(Work, "sim");
 

@@ -110,7 +110,8 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             [OzoneSimulator.ScmIdentity.PodIpVariable] = pod.Ip,
             ["OZONE_SIM_TIME_SCALE"] = "0.02",
             ["OM_LIFECYCLE_POLL_MS"] = "200",
-            ["OM_LIFECYCLE_KUBECONFIG"] = cluster.Kubeconfig,
+            // The pod's own identity (its serviceAccountName), so that the API applies the chart's RBAC to it.
+            ["OM_LIFECYCLE_KUBECONFIG"] = cluster.KubeconfigFor(pod.Spec.ServiceAccountName),
             ["DOTNET_gcServer"] = "0",
         };
         foreach (var (name, value) in ContainerImage.Environment) env[name] = MapText(pod, value);

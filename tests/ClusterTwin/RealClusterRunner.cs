@@ -38,6 +38,8 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
                 // graceful is kubectl delete pod, as in the twin; a crash or a lost node cannot be caused from kubectl alone.
                 "kill-pod" when step.Mode == "graceful" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
                 "kill-pod" => NotPlayed(failures, $"kill-pod mode {step.Mode} is played by the twin only; on a cluster use mode: graceful"),
+                // Making a real API server fail on cue needs a proxy in front of it; the twin plays it offline.
+                "api-fault" => NotPlayed(failures, "api-fault is played by the twin only (its fake API server fails on cue); on a cluster the step is not played"),
                 _ => false,
             };
             // The step ends when the OM StatefulSet has rolled out, --wait or not.

@@ -14,9 +14,10 @@ public sealed record Expectations(
 /// <param name="DeleteVolumes">uninstall: also delete the release's PVCs afterwards (kubectl delete pvc), as a user who wants a new cluster does.</param>
 /// <param name="Timeout">helm --timeout for this step (Helm's default 5m when not given); the twin scales it (<see cref="TwinClock"/>).</param>
 /// <param name="Atomic">helm --atomic: a failed install/upgrade is rolled back to the previous revision.</param>
+/// <param name="ApiFault">api-fault: which API requests fail from this step on, how, and for how long.</param>
 /// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it) or node-loss.</param>
 public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true,
-    TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, bool DeleteVolumes = false)
+    TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, bool DeleteVolumes = false, ApiFaultStep? ApiFault = null)
 {
     public TimeSpan HelmTimeout => Timeout ?? TwinClock.HelmDefaultTimeout;
 }
@@ -54,8 +55,9 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
             throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), crash (the container is killed and restarted) or node-loss.");
         var atomic = Text(s, "atomic") ?? "false";
         if (atomic is not ("true" or "false")) throw new FormatException($"step '{name}': atomic: '{atomic}' must be true or false.");
+        var apiFault = Text(s, "action") == "api-fault" ? ApiFaultStep.Parse(name, key => Text(s, key)) : null;
         return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false",
-            Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), Text(s, "deleteVolumes") == "true");
+            Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), Text(s, "deleteVolumes") == "true", apiFault);
     }
 
     private static string? Text(YamlMappingNode m, string key) =>

@@ -82,6 +82,7 @@ public sealed class Twin : IAsyncDisposable
         await using var quorum = new QuorumWatch(Sim);
         using var faults = new FaultInjector(step.Faults, this);
         var released = true;
+        var deniedBefore = cluster.Api.Denied.Count;
         // What Helm would print when the operation fails: a step failure only when the step expects success.
         var releaseErrors = new List<string>();
 
@@ -101,6 +102,10 @@ public sealed class Twin : IAsyncDisposable
                 break;
             case "uninstall":
                 await UninstallAsync(step.DeleteVolumes, failures);
+                break;
+            case "api-fault":
+                cluster.Api.AddFault(step.ApiFault!.ToFault(scenario.Namespace, omName));
+                Console.Error.WriteLine($"twin: step {index}: the API server now fails: {step.ApiFault}");
                 break;
             case "kill-pod":
                 var ordinal = int.Parse(step.Pod![(omName.Length + 1)..]);
@@ -155,6 +160,9 @@ public sealed class Twin : IAsyncDisposable
         if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes: {leaderChanges} > {maxChanges}");
         if (e.ScmMembers is not null || e.RegisteredDatanodes is not null) CheckScm(failures, e);
         // Invariants, after every step.
+        // Least privilege must be enough: any request the chart's RBAC refused is a gap in the chart (or a call om-lifecycle should not make).
+        if (cluster.Api.Denied.Skip(deniedBefore).ToList() is { Count: > 0 } denied)
+            failures.Add($"RBAC forbade {denied.Count} API requests of the chart's pods and Jobs, e.g. {denied[0]}; the chart's Roles lack a rule om-lifecycle needs");
         if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
         foreach (var member in after.Voters.Where(v => !after.WithData.Contains(v))) failures.Add($"member {member} has no data on its volume");
         if (readable.Missing.Count > 0) failures.Add($"keys written earlier are not readable: {string.Join(", ", readable.Missing)}");

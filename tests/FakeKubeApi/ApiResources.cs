@@ -25,6 +25,8 @@ public sealed record ApiResource(string Group, string Version, string Kind, stri
         new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets"),
         new("rbac.authorization.k8s.io", "v1", "Role", "roles"),
         new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings"),
+        new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", Namespaced: false),
+        new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", Namespaced: false),
         new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices"),
         new("networking.k8s.io", "v1", "Ingress", "ingresses"),
     ];

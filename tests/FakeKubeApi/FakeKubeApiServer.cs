@@ -45,6 +45,35 @@ public sealed class FakeKubeApiServer : IDisposable
     /// </summary>
     public ApiOutage? Outage { get; set; }
 
+    /// <summary>
+    /// Faults for chosen requests (<see cref="ApiFault"/>): the first that takes a request fails it.
+    /// Checked before authorization, as an overloaded or restarting server fails before it authorizes.
+    /// </summary>
+    public void AddFault(ApiFault fault)
+    {
+        lock (faults) faults.Add(fault);
+    }
+
+    public void ClearFaults()
+    {
+        lock (faults) faults.Clear();
+    }
+
+    private readonly List<ApiFault> faults = [];
+
+    /// <summary>
+    /// When set, a caller whose bearer token names a service account (<see cref="ServiceAccount.Token"/>)
+    /// gets only what the Roles and ClusterRoles bound to it allow (<see cref="RbacAuthorizer"/>);
+    /// anything else is 403 Forbidden with the API server's Status body. Other callers (Helm, the
+    /// twin, tests: the kubeconfig's admin token) are not restricted.
+    /// </summary>
+    public bool EnforceRbac { get; set; }
+
+    /// <summary>Requests RBAC refused so far, "user: VERB path", for tests and the twin's report.</summary>
+    public IReadOnlyList<string> Denied { get { lock (denied) return [.. denied]; } }
+
+    private readonly List<string> denied = [];
+
     /// <summary>Requests answered with an outage's failure so far.</summary>
     public int FailedRequests => Volatile.Read(ref failedRequests);
 
@@ -53,9 +82,13 @@ public sealed class FakeKubeApiServer : IDisposable
     /// <summary>"VERB path" of every request, for tests that assert what a client asked.</summary>
     public IReadOnlyList<string> Requests { get { lock (requests) return [.. requests]; } }
 
-    /// <summary>Writes a kubeconfig that points at this server with namespace <paramref name="ns"/>.</summary>
-    public string WriteKubeconfig(string path, string ns = "default")
+    /// <summary>
+    /// Writes a kubeconfig that points at this server with namespace <paramref name="ns"/>, as the
+    /// unrestricted admin, or as <paramref name="serviceAccount"/> (whom RBAC and faults can single out).
+    /// </summary>
+    public string WriteKubeconfig(string path, string ns = "default", ServiceAccount? serviceAccount = null)
     {
+        var token = serviceAccount?.Token ?? "fake-token";
         File.WriteAllText(path, $"""
             apiVersion: v1
             kind: Config
@@ -66,7 +99,7 @@ public sealed class FakeKubeApiServer : IDisposable
             users:
             - name: fake
               user:
-                token: fake-token
+                token: {token}
             contexts:
             - name: fake
               context:
@@ -98,13 +131,26 @@ public sealed class FakeKubeApiServer : IDisposable
         lock (requests) requests.Add($"{request.HttpMethod} {path}");
         string body;
         using (var reader = new StreamReader(request.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync();
+        var attributes = RequestAttributes.Parse(request.HttpMethod, path, request.QueryString["watch"] is "true" or "1");
+        var caller = ServiceAccount.FromToken(BearerToken(request));
         if (Outage is { } outage)
         {
             Interlocked.Increment(ref failedRequests);
-            await FailAsync(context, outage);
+            await FailAsync(context, outage switch { ApiOutage.TooManyRequests => ApiFaultKind.TooManyRequests, ApiOutage.DropConnection => ApiFaultKind.DropConnection, _ => ApiFaultKind.Unavailable }, null);
             return;
         }
-        var (status, response) = Forbid?.Invoke($"{request.HttpMethod} {path}") == true
+        ApiFault? fault;
+        lock (faults) fault = faults.FirstOrDefault(f => f.Takes(attributes, caller is null ? null : $"{caller.Namespace}:{caller.Name}", DateTimeOffset.UtcNow));
+        if (fault is not null)
+        {
+            Interlocked.Increment(ref failedRequests);
+            await FailAsync(context, fault.Kind, fault);
+            return;
+        }
+        var forbidden = EnforceRbac && caller is not null ? new RbacAuthorizer(Store).Check(caller, attributes) : null;
+        if (forbidden is not null) lock (denied) denied.Add($"{caller!.UserName}: {request.HttpMethod} {path}");
+        var (status, response) = forbidden is not null ? (403, Status(403, "Forbidden", forbidden))
+            : Forbid?.Invoke($"{request.HttpMethod} {path}") == true
             ? (403, Status(403, "Forbidden", $"{request.HttpMethod} {path} is forbidden"))
             : Route(request.HttpMethod, path, request.QueryString["labelSelector"], request.QueryString["fieldManager"], request.ContentType, body);
         var bytes = Encoding.UTF8.GetBytes(response.ToJsonString());
@@ -120,20 +166,54 @@ public sealed class FakeKubeApiServer : IDisposable
         }
     }
 
-    private static async Task FailAsync(HttpListenerContext context, ApiOutage outage)
+    private static string? BearerToken(HttpListenerRequest request) =>
+        request.Headers["Authorization"] is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..].Trim() : null;
+
+    /// <summary>The longest a hanging request is held when its fault has no end of its own; every client here gives up long before.</summary>
+    private static readonly TimeSpan LongestHang = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// The connection closes in the middle of the answer. HttpListener cannot close a connection
+    /// before the status line (its Abort sends an empty 200 first), so the answer promises a body
+    /// it never sends: the client fails with "the response ended prematurely", as on a reset.
+    /// </summary>
+    private static async Task DropAsync(HttpListenerContext context)
+    {
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength64 = 4096;
+        await context.Response.OutputStream.WriteAsync("{\"kind\":"u8.ToArray());
+        await context.Response.OutputStream.FlushAsync();
+        context.Response.Abort();
+    }
+
+    private static async Task FailAsync(HttpListenerContext context, ApiFaultKind kind, ApiFault? fault)
     {
         try
         {
-            if (outage == ApiOutage.DropConnection)
+            if (kind == ApiFaultKind.Hang)
             {
-                context.Response.Abort();
+                // Held without an answer until the fault's window ends, then dropped: the client's timeout decides what it sees.
+                var hold = fault?.Until is { } until ? until - DateTimeOffset.UtcNow : LongestHang;
+                if (hold > LongestHang) hold = LongestHang;
+                if (hold > TimeSpan.Zero) await Task.Delay(hold);
+                await DropAsync(context);
                 return;
             }
-            var (code, reason) = outage == ApiOutage.TooManyRequests ? (429, "TooManyRequests") : (503, "ServiceUnavailable");
-            // The apiserver's APF rejection says "Retry-After: 1"; a 503 from the apiserver carries no Retry-After here.
-            if (outage == ApiOutage.TooManyRequests) context.Response.AddHeader("Retry-After", "1");
-            var bytes = Encoding.UTF8.GetBytes(Status(code, reason, outage == ApiOutage.TooManyRequests
-                ? "Too many requests, please try again later." : "the server is currently unable to handle the request").ToJsonString());
+            if (kind == ApiFaultKind.DropConnection)
+            {
+                await DropAsync(context);
+                return;
+            }
+            var (code, reason, message) = kind switch
+            {
+                ApiFaultKind.TooManyRequests => (429, "TooManyRequests", "Too many requests, please try again later."),
+                ApiFaultKind.InternalError => (500, "InternalError", "Internal error occurred: etcdserver: request timed out"),
+                _ => (503, "ServiceUnavailable", "the server is currently unable to handle the request"),
+            };
+            // The apiserver's APF rejection says "Retry-After: 1"; its 500 and 503 carry no Retry-After here.
+            if (kind == ApiFaultKind.TooManyRequests) context.Response.AddHeader("Retry-After", "1");
+            var bytes = Encoding.UTF8.GetBytes(Status(code, reason, message).ToJsonString());
             context.Response.StatusCode = code;
             context.Response.ContentType = "application/json";
             await context.Response.OutputStream.WriteAsync(bytes);
