@@ -3,7 +3,8 @@ namespace OmLifecycle.Tests.BadInput;
 /// <summary>Hostile or broken answers from an OM's /jmx servlet: never believed, never printed raw, never read without bound.</summary>
 public static partial class BadInputCorpus
 {
-    private static readonly string[] ProbeReady = ["probe", "ready"];
+    // A property, not a field: `All` (another file of this partial class) may be built before field initialisers here run.
+    private static string[] ProbeReady => ["probe", "ready"];
 
     /// <summary>`probe ready` in ozone-om-0, a confirmed member, whose own JMX answers <paramref name="answer"/>.</summary>
     private static BadInputCase NotReady(string name, byte[] answer, params string[] says) =>

@@ -14,7 +14,8 @@ public static partial class BadInputCorpus
     private const int Done = 0;
     private const int DeadlinePassed = 3;
 
-    private static readonly string[] Status = ["status"];
+    // Properties, not fields: C# runs the field initialisers of a partial class in an unspecified file order, so `All` could see null.
+    private static string[] Status => ["status"];
 
     public static IReadOnlyList<BadInputCase> All { get; } =
         [.. Filesystem(), .. HostileFiles(), .. Document(), .. HostileDocuments(), .. Kubernetes(), .. HostileApis(), .. JmxAnswers(),
