@@ -116,6 +116,13 @@ internal static class OmLifecycleCli
     private static Command TransferLeaderCommand()
     {
         var command = new Command("transfer-leader", "Move OM leadership (default: to the lowest ordinal that stays) and confirm it") { To, AwayFromSelf, IfNodesLeave, Replicas };
+        // The three forms pick the target differently; given together, one would be silently ignored.
+        command.Validators.Add(result =>
+        {
+            var given = new[] { (Option)To, AwayFromSelf, IfNodesLeave }.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count > 1)
+                result.AddError($"transfer-leader takes only one of --to, --away-from-self and --if-nodes-leave, but {string.Join(" and ", given)} were given; drop all but the one you mean.");
+        });
         command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
             (ctx, token) => new LeaderMover(ctx).RunAsync(parse.GetValue(To), parse.GetValue(AwayFromSelf), parse.GetValue(Replicas), token, parse.GetValue(IfNodesLeave)), ct, refusalEvent: true));
         return command;

@@ -63,7 +63,7 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (!doc.RootElement.TryGetProperty("beans", out var beans) || beans.ValueKind != JsonValueKind.Array)
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("beans", out var beans) || beans.ValueKind != JsonValueKind.Array)
                 return new NodeProbe(nodeId, null, "the JMX answer has no 'beans' list");
             foreach (var bean in beans.EnumerateArray())
             {
@@ -92,9 +92,10 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
             }
             return new NodeProbe(nodeId, null, "the JMX answer holds no Ratis server bean (is the OM still starting?)");
         }
-        catch (JsonException e)
+        // ArgumentException: text that cannot be UTF-8 (a lone surrogate), found by the JMX fuzz test.
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            return new NodeProbe(nodeId, null, $"the JMX answer is not JSON ({e.Message})");
+            return new NodeProbe(nodeId, null, $"the JMX answer is not JSON ({Cli.UntrustedText.Show(e.Message, 200)})");
         }
     }
 
@@ -108,13 +109,7 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
     }
 
     /// <summary>A value from the answer as it may be printed: bounded, control characters escaped.</summary>
-    private static string Shown(string raw)
-    {
-        var text = raw.Length > 40 ? raw[..40] + "…" : raw;
-        var shown = new StringBuilder(text.Length);
-        foreach (var c in text) shown.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
-        return shown.ToString();
-    }
+    private static string Shown(string raw) => Cli.UntrustedText.Show(raw, 40);
 
     private static string? Text(JsonElement bean, string name) =>
         bean.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
