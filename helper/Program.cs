@@ -9,7 +9,7 @@ try
     if (parsed.Errors.Count > 0)
     {
         // Usage errors exit 2 (documented), not System.CommandLine's default 1.
-        foreach (var error in parsed.Errors) Console.Error.WriteLine($"om-lifecycle: {error.Message}");
+        foreach (var error in parsed.Errors) Console.Error.WriteLine($"om-lifecycle: {UsageMessage(error.Message)}");
         Console.Error.WriteLine("Run 'om-lifecycle --help' (or '<command> --help') for usage.");
         return (int)ExitCode.Usage;
     }
@@ -20,6 +20,10 @@ catch (Exception e)
 {
     return CommandBoundary.Report(e);
 }
+
+// A parse error as one safe line that names the expected input, not a .NET type (System.CommandLine says "System.Nullable`1[System.Int32]").
+static string UsageMessage(string message) =>
+    UntrustedText.Show(System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '[^']*Int32[^']*'", "as a whole number"), 300);
 
 internal static class OmLifecycleCli
 {

@@ -76,8 +76,8 @@ public static class CommandBoundary
         HttpOperationException http => (ExitCode.KubernetesFailed, KubernetesAnswer(http)),
         System.Text.Json.JsonException when IsFromKubernetesClient(e) => (ExitCode.KubernetesFailed,
             $"The Kubernetes API answered with something that is not Kubernetes JSON ({OneLine(e.Message, 200)}); the server in OM_LIFECYCLE_KUBECONFIG (or the in-cluster address) is not the Kubernetes API, or a proxy answered in its place. Nothing more was done; fix the address and run the command again."),
-        // HttpClient's own timeout; the JMX client handles its own, so an unanswered request that reaches here went to the Kubernetes API.
-        TaskCanceledException { InnerException: TimeoutException } => (ExitCode.KubernetesFailed,
+        // The Kubernetes client surfaces its request timeout as a plain cancellation; a signal's cancellation is handled before Describe.
+        OperationCanceledException => (ExitCode.KubernetesFailed,
             "The Kubernetes API did not answer in time. Steps already confirmed stay done; check the API server's health and the address in OM_LIFECYCLE_KUBECONFIG (or the pod's network policy), then run the command again."),
         HttpRequestException reach => (ExitCode.KubernetesFailed,
             $"Cannot reach the Kubernetes API ({OneLine(reach.Message, 300)}). Nothing more was done; check the API server address (OM_LIFECYCLE_KUBECONFIG, or the pod's service account and network policy) and run the command again."),

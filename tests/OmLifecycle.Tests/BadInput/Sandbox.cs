@@ -41,8 +41,9 @@ public sealed class Sandbox : IDisposable
     /// <summary>Points ozone-om-0 at a fake OM on 127.0.0.1:<paramref name="port"/> (the other nodes stay on addresses nobody answers).</summary>
     public void PointNodeZeroAt(int port)
     {
-        var text = File.ReadAllText(MembershipPath);
-        File.WriteAllText(MembershipPath, text.Replace("host: \"127.9.0.1\"", "host: \"127.0.0.1\"", StringComparison.Ordinal)
+        // The document checks every host against hostPattern, so the pattern moves too: node i at 127.i.0.1 (node 0 on 127.0.0.1).
+        var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(MembershipPath), @"127\.9\.(\d+)\.1", "127.$1.0.1");
+        File.WriteAllText(MembershipPath, text.Replace("127.9.{ordinal}.1", "127.{ordinal}.0.1", StringComparison.Ordinal)
             .Replace("http: 9874", $"http: {port}", StringComparison.Ordinal));
     }
 
@@ -81,11 +82,16 @@ public sealed class Sandbox : IDisposable
 
     /// <summary>Every file and directory under the sandbox except the run dir, for the "nothing left behind" check.</summary>
     public IReadOnlyList<string> Snapshot() =>
-        Directory.EnumerateFileSystemEntries(Dir, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+        Entries(Dir)
             .Where(p => !p.StartsWith(RunDir, StringComparison.Ordinal))
             .Select(p => Path.GetRelativePath(Dir, p))
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>Every entry below <paramref name="dir"/>, not descending into symbolic links (a case links to /proc).</summary>
+    private static IEnumerable<string> Entries(string dir) =>
+        Directory.EnumerateFileSystemEntries(dir, "*", new EnumerationOptions { AttributesToSkip = 0 })
+            .SelectMany(p => new FileInfo(p).LinkTarget is null && Directory.Exists(p) ? Entries(p).Prepend(p) : [p]);
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 }
