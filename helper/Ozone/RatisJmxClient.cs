@@ -77,7 +77,7 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
                 var leader = Text(bean, "LeaderId");
                 // Ozone node ids are names the chart made; anything else (escapes, spaces) is not printed or believed.
                 if (!Names.IsNodeId(id) || leader is { Length: > 0 } && !Names.IsNodeId(leader))
-                    return new NodeProbe(nodeId, null, $"the Ratis server bean names a node id that is not a valid name (Id {Shown(id)}, LeaderId {Shown(leader ?? "none")})");
+                    return new NodeProbe(nodeId, null, $"the Ratis server bean names a node id that is not a valid name ({Shown(id)}, LeaderId {Shown(leader ?? "none")})");
                 if (id != nodeId)
                     return new NodeProbe(nodeId, null, $"the Ratis server at {nodeId}'s address says it is {id}: its address or DNS points at another OM");
                 var roleName = role.GetString()!.Trim();
