@@ -9,7 +9,7 @@ try
     if (parsed.Errors.Count > 0)
     {
         // Usage errors exit 2 (documented), not System.CommandLine's default 1.
-        foreach (var error in parsed.Errors) Console.Error.WriteLine($"om-lifecycle: {error.Message}");
+        foreach (var error in parsed.Errors) Console.Error.WriteLine($"om-lifecycle: {UsageMessage(error.Message)}");
         Console.Error.WriteLine("Run 'om-lifecycle --help' (or '<command> --help') for usage.");
         return (int)ExitCode.Usage;
     }
@@ -20,6 +20,10 @@ catch (Exception e)
 {
     return CommandBoundary.Report(e);
 }
+
+// A parse error as one safe line that names the expected input, not a .NET type (System.CommandLine says "System.Nullable`1[System.Int32]").
+static string UsageMessage(string message) =>
+    UntrustedText.Show(System.Text.RegularExpressions.Regex.Replace(message, @"as expected type '[^']*Int32[^']*'", "as a whole number"), 300);
 
 internal static class OmLifecycleCli
 {
@@ -116,6 +120,13 @@ internal static class OmLifecycleCli
     private static Command TransferLeaderCommand()
     {
         var command = new Command("transfer-leader", "Move OM leadership (default: to the lowest ordinal that stays) and confirm it") { To, AwayFromSelf, IfNodesLeave, Replicas };
+        // The three forms pick the target differently; given together, one would be silently ignored.
+        command.Validators.Add(result =>
+        {
+            var given = new[] { (Option)To, AwayFromSelf, IfNodesLeave }.Where(o => result.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (given.Count > 1)
+                result.AddError($"transfer-leader takes only one of --to, --away-from-self and --if-nodes-leave, but {string.Join(" and ", given)} were given; drop all but the one you mean.");
+        });
         command.SetAction((parse, ct) => CommandBoundary.RunAsync(parse.GetValue(Membership),
             (ctx, token) => new LeaderMover(ctx.WithApiRetries()).RunAsync(parse.GetValue(To), parse.GetValue(AwayFromSelf), parse.GetValue(Replicas), token, parse.GetValue(IfNodesLeave)), ct, refusalEvent: true));
         return command;

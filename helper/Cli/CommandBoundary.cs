@@ -76,6 +76,9 @@ public static class CommandBoundary
         HttpOperationException http => (ExitCode.KubernetesFailed, KubernetesAnswer(http)),
         System.Text.Json.JsonException when IsFromKubernetesClient(e) => (ExitCode.KubernetesFailed,
             $"The Kubernetes API answered with something that is not Kubernetes JSON ({OneLine(e.Message, 200)}); the server in OM_LIFECYCLE_KUBECONFIG (or the in-cluster address) is not the Kubernetes API, or a proxy answered in its place. Nothing more was done; fix the address and run the command again."),
+        // The Kubernetes client surfaces its request timeout as a plain cancellation; a signal's cancellation is handled before Describe.
+        OperationCanceledException => (ExitCode.KubernetesFailed,
+            "The Kubernetes API did not answer in time. Steps already confirmed stay done; check the API server's health and the address in OM_LIFECYCLE_KUBECONFIG (or the pod's network policy), then run the command again."),
         HttpRequestException reach => (ExitCode.KubernetesFailed,
             $"Cannot reach the Kubernetes API ({OneLine(reach.Message, 300)}). Nothing more was done; check the API server address (OM_LIFECYCLE_KUBECONFIG, or the pod's service account and network policy) and run the command again."),
         _ => (ExitCode.InternalError, Internal(e)),
@@ -108,11 +111,11 @@ public static class CommandBoundary
         return debug ? line + Environment.NewLine + e : line;
     }
 
-    /// <summary>A message as one line of bounded length: a hostile input never floods the log.</summary>
+    /// <summary>A message as one line of bounded length, any control character left escaped: a hostile input never floods or forges the log.</summary>
     public static string OneLine(string text, int max)
     {
         var flat = string.Join(' ', text.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return flat.Length <= max ? flat : flat[..max] + "…";
+        return UntrustedText.Show(flat, max);
     }
 
     private static async Task RecordEventAsync(LifecycleContext ctx, ExitCode code, string message)

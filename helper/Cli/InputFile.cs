@@ -13,34 +13,39 @@ public static class InputFile
     public static string ReadText(string path, string what, string fix, int maxBytes)
     {
         if (path.Length == 0) throw LifecycleException.Refused($"The path of {what} is empty. {fix}");
+        var shown = UntrustedText.Show(path, 200);
         try
         {
             if (Directory.Exists(path))
-                throw LifecycleException.Refused($"{Capital(what)} {path} is a directory, not a file. {fix}");
-            var info = new FileInfo(path);
-            if (!info.Exists) throw new FileNotFoundException("it does not exist");
+                throw LifecycleException.Refused($"{Capital(what)} {shown} is a directory, not a file. {fix}");
+            // The checks below look at what a symbolic link finally points at: a link to a FIFO would otherwise pass them and block in open().
+            var link = new FileInfo(path);
+            var info = link.LinkTarget is null ? link : link.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? link;
+            if (!link.Exists && link.LinkTarget is null) throw new FileNotFoundException("it does not exist");
+            if (!info.Exists || Directory.Exists(info.FullName))
+                throw LifecycleException.Refused($"{Capital(what)} {shown} is a link to {UntrustedText.Show(info.FullName, 200)}, which is not a regular file. {fix}");
             // FIFOs, devices and /proc files report size 0; opening a FIFO would wait for a writer forever.
             if (info.Length == 0)
-                throw LifecycleException.Refused($"{Capital(what)} {path} is empty or not a regular file (a FIFO, a device or a /proc file is never read). {fix}");
-            if (info.Length > maxBytes) throw TooLarge(path, what, fix, maxBytes);
+                throw LifecycleException.Refused($"{Capital(what)} {shown} is empty or not a regular file (a FIFO, a device or a /proc file is never read). {fix}");
+            if (info.Length > maxBytes) throw TooLarge(shown, what, fix, maxBytes);
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
             var buffer = new byte[maxBytes + 1];
             var total = 0;
             int read;
             while (total < buffer.Length && (read = stream.Read(buffer, total, buffer.Length - total)) > 0) total += read;
-            if (total > maxBytes) throw TooLarge(path, what, fix, maxBytes);
+            if (total > maxBytes) throw TooLarge(shown, what, fix, maxBytes);
             try
             {
                 return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(buffer, 0, total).TrimStart('\uFEFF');
             }
             catch (DecoderFallbackException)
             {
-                throw LifecycleException.Refused($"{Capital(what)} {path} is not UTF-8 text. {fix}");
+                throw LifecycleException.Refused($"{Capital(what)} {shown} is not UTF-8 text. {fix}");
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
-            throw LifecycleException.Refused($"Cannot read {what} at {path} ({CommandBoundary.OneLine(e.Message, 200)}). {fix}");
+            throw LifecycleException.Refused($"Cannot read {what} at {shown} ({CommandBoundary.OneLine(e.Message, 200)}). {fix}");
         }
     }
 

@@ -23,7 +23,8 @@ public sealed class LeaderMover(LifecycleContext ctx)
 
         if (mode != TransferMode.AwayFromSelf && !view.HasLeader)
         {
-            if (HookSupport.IsFirstInstall(view, record, sts))
+            // Without the Kubernetes API no StatefulSet or ring record can tell a first install from an unreachable ring.
+            if (ctx.Kube.Available && HookSupport.IsFirstInstall(view, record, sts))
             {
                 Say("No OM ring exists yet (first install): nothing to transfer.");
                 return (int)ExitCode.Done;

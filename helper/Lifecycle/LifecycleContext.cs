@@ -30,7 +30,7 @@ public sealed record LifecycleContext(
         var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(3) };
         if (env.PodNamespace is { } podNamespace && !Names.IsLabel(podNamespace))
             throw Cli.LifecycleException.Refused(
-                $"POD_NAMESPACE is '{Cli.CommandBoundary.OneLine(podNamespace, 80)}', which is not a namespace name (a DNS label: lower-case letters, digits and '-', at most 63 characters). Set it from the pod's metadata.namespace as the chart does, or unset it to use the document's namespace '{doc.Namespace}'.");
+                $"POD_NAMESPACE is '{Cli.UntrustedText.Show(podNamespace)}', which is not a namespace name (a DNS label: lower-case letters, digits and '-', at most 63 characters). Set it from the pod's metadata.namespace as the chart does, or unset it to use the document's namespace '{doc.Namespace}'.");
         var ns = env.PodNamespace ?? doc.Namespace;
         var poll = PollIntervalFromEnvironment();
         return new LifecycleContext(
@@ -53,10 +53,14 @@ public sealed record LifecycleContext(
         TimeSpan.FromTicks(Math.Clamp(pollInterval.Ticks * 5, TimeSpan.FromSeconds(1).Ticks, TimeSpan.FromSeconds(10).Ticks));
 
     /// <summary>The API client, or a refusal that says what is wrong with the kubeconfig (never the client library's stack trace).</summary>
-    private static k8s.IKubernetes? ConnectKubernetes(string? kubeconfig, TimeSpan requestTimeout)
+    public static k8s.IKubernetes? ConnectKubernetes(string? kubeconfig, TimeSpan requestTimeout)
     {
         const string Fix = "Point OM_LIFECYCLE_KUBECONFIG at a kubeconfig file with a current context (e.g. from 'kubectl config view --minify --flatten'), or unset it inside a pod to use the service account.";
-        if (kubeconfig is not null) Cli.InputFile.ReadText(kubeconfig, "the kubeconfig in OM_LIFECYCLE_KUBECONFIG", Fix, MembershipLimits.MaxDocumentBytes);
+        if (kubeconfig is not null)
+        {
+            var text = Cli.InputFile.ReadText(kubeconfig, "the kubeconfig in OM_LIFECYCLE_KUBECONFIG", Fix, MembershipLimits.MaxDocumentBytes);
+            KubeconfigShape.Check(text, $"The kubeconfig in OM_LIFECYCLE_KUBECONFIG ({Cli.UntrustedText.Show(kubeconfig, 200)})", Fix);
+        }
         try
         {
             return KubeCluster.Connect(kubeconfig, requestTimeout);
@@ -65,7 +69,7 @@ public sealed record LifecycleContext(
         {
             throw Cli.LifecycleException.Refused(kubeconfig is null
                 ? $"This pod's service account cannot be used for the Kubernetes API ({e.GetType().Name}: {Cli.CommandBoundary.OneLine(e.Message, 200)}). Check that the pod mounts its service account token (automountServiceAccountToken), or set OM_LIFECYCLE_KUBECONFIG."
-                : $"OM_LIFECYCLE_KUBECONFIG={kubeconfig} is not a usable kubeconfig ({e.GetType().Name}: {Cli.CommandBoundary.OneLine(e.Message, 200)}). {Fix}");
+                : $"OM_LIFECYCLE_KUBECONFIG={Cli.UntrustedText.Show(kubeconfig, 200)} is not a usable kubeconfig ({e.GetType().Name}: {Cli.CommandBoundary.OneLine(e.Message, 200)}). {Fix}");
         }
     }
 
@@ -82,7 +86,7 @@ public sealed record LifecycleContext(
             "Cannot tell which OM this is: POD_NAME (or HOSTNAME) is not set. Set POD_NAME from the pod's metadata.name, or run this inside an OM pod.");
         if (Doc.OrdinalOf(name) is null)
             throw Cli.LifecycleException.Refused(
-                $"This pod is '{name}', which is not an OM of ring '{Doc.ServiceId}' (OM pods are {Doc.NodeIdPrefix}0, {Doc.NodeIdPrefix}1, …). Run this command in an OM pod, or pass --node where the command takes one.");
+                $"This pod is '{Cli.UntrustedText.Show(name)}', which is not an OM of ring '{Doc.ServiceId}' (OM pods are {Doc.NodeIdPrefix}0, {Doc.NodeIdPrefix}1, …). Run this command in an OM pod, or pass --node where the command takes one.");
         return Doc.NodeFor(name);
     }
 

@@ -30,6 +30,7 @@ public sealed class Starter(LifecycleContext ctx)
     {
         if (command.Length == 0) throw LifecycleException.Refused("start needs the OM command after '--', e.g. 'om-lifecycle start -- ozone om'.");
         var self = ctx.Self();
+        StartPreconditions.Check(ctx.Env, command);
         var waitDeadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.WaitForTurn;
         DateTimeOffset? bootstrapDeadline = null;
         var attempts = 0;

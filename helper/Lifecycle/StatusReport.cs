@@ -63,7 +63,7 @@ public sealed class StatusReport(LifecycleContext ctx)
         }
         if (self is null)
         {
-            text.AppendLine($"this pod ({ctx.Env.PodName ?? "unknown"}) is not an OM of this ring: no volume to show.");
+            text.AppendLine($"this pod ({(ctx.Env.PodName is { } name ? $"'{Cli.UntrustedText.Show(name)}'" : "unknown")}) is not an OM of this ring: no volume to show.");
             return text.ToString();
         }
         text.AppendLine($"this node: {self.Id} ({self.Host})");

@@ -11,6 +11,7 @@ public sealed class Wiper(LifecycleContext ctx)
 {
     public async Task<int> RunAsync(string nodeId, CancellationToken cancellationToken)
     {
+        RefuseInsideOmPod();
         var node = ctx.Doc.NodeFor(nodeId);
         var dir = ctx.Doc.MetadataDir;
         var marker = BootstrapMarker.Read(dir);
@@ -39,6 +40,17 @@ public sealed class Wiper(LifecycleContext ctx)
         await ctx.Kube.RecordEventAsync("OMVolumeWiped", $"wiped the OM data of {nodeId}, which the ring leader {view.LeaderId} confirmed is no longer a member", warning: false, cancellationToken);
         Say($"Wiped the OM data of {nodeId} ({node.Host}) from {dir}; its ordinal can join again as a new node.");
         return (int)ExitCode.Done;
+    }
+
+    /// <summary>
+    /// An OM pod mounts only its own volume, in use by its running OM: wipe there would either wait
+    /// for a ring that never stops counting this node, or delete the data under a live OM.
+    /// </summary>
+    private void RefuseInsideOmPod()
+    {
+        if (ctx.Env.PodName is { } pod && ctx.Doc.OrdinalOf(pod) is not null)
+            throw LifecycleException.Refused(
+                $"This pod is {pod}, an OM of ring '{ctx.Doc.ServiceId}', and wipe never runs inside an OM pod: the volume mounted here is {pod}'s own, used by its running OM. Run wipe in the chart's wipe Job, which mounts the PVC of the node to wipe. Nothing was wiped.");
     }
 
     private void Say(string message)

@@ -51,7 +51,7 @@ public sealed record MembershipDocument(
         OrdinalOf(nodeId) is { } ordinal
             ? NodeAt(ordinal)
             : throw Cli.LifecycleException.Refused(
-                $"Node id '{nodeId}' is not an OM of this ring: ids are '{NodeIdPrefix}<ordinal>' (for example {NodeIdPrefix}0). Pass one of {string.Join(", ", Nodes.Select(n => n.Id))} or a higher ordinal that is leaving.");
+                $"Node id '{Cli.UntrustedText.Show(nodeId)}' is not an OM of this ring: ids are '{NodeIdPrefix}<ordinal>' (for example {NodeIdPrefix}0). Pass one of {string.Join(", ", Nodes.Select(n => n.Id))} or a higher ordinal that is leaving.");
 
     /// <summary>The rendered ConfigMap that holds this document.</summary>
     public string MembershipConfigMap => StatefulSet + "-membership";

@@ -136,7 +136,12 @@ public static class MembershipLoader
     /// <summary>At most this many problems are listed; a hostile document must not make a megabyte-long line.</summary>
     private const int MaxListed = 10;
 
-    private static string Sentences(IReadOnlyList<string> errors) =>
+    /// <summary>The first problems, the whole bounded: a path inside a hostile document can be thousands of characters (found by the fuzz test).</summary>
+    private static string Sentences(IReadOnlyList<string> errors) => CommandBoundary.OneLine(SentencesUnbounded(errors), MaxSentencesLength);
+
+    private const int MaxSentencesLength = 3000;
+
+    private static string SentencesUnbounded(IReadOnlyList<string> errors) =>
         errors.Count <= MaxListed
             ? string.Join(" ", errors)
             : string.Join(" ", errors.Take(MaxListed)) + $" (and {errors.Count - MaxListed} more problems of the same kind.)";
@@ -155,6 +160,11 @@ public static class MembershipLoader
         catch (YamlException e)
         {
             throw LifecycleException.Refused($"The membership document {source} is not valid YAML (line {e.Start.Line}, column {e.Start.Column}: {CommandBoundary.OneLine(e.Message, 200)}). Re-render it with the chart.");
+        }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet 18.1.0's scanner throws this on some broken flow mappings (found by the membership fuzz test).
+            throw LifecycleException.Refused($"The membership document {source} is not valid YAML ({CommandBoundary.OneLine(e.Message, 200)}). Re-render it with the chart.");
         }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw LifecycleException.Refused($"The membership document {source} must be one YAML mapping (version, serviceId, replicas, nodes, ...); it is empty or of another shape. Re-render it with the chart.");
@@ -227,7 +237,7 @@ public static class MembershipLoader
         {
             if (map is null) return;
             var unknown = map.Children.Keys.OfType<YamlScalarNode>().Select(k => k.Value ?? "").Where(k => !known.Contains(k)).ToList();
-            foreach (var key in unknown.Take(3)) errors.Add($"'{path}{CommandBoundary.OneLine(key, 60)}' is not a field of the membership document; remove it or fix its spelling.");
+            foreach (var key in unknown.Take(3)) errors.Add($"'{path}{UntrustedText.Show(key, 60)}' is not a field of the membership document; remove it or fix its spelling.");
             if (unknown.Count > 3) errors.Add($"(and {unknown.Count - 3} more unknown keys)");
         }
 

@@ -15,6 +15,9 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
     /// <summary>A Raft server bean is well under a kilobyte; a bigger answer is not one, and is not read whole.</summary>
     public const int MaxAnswerBytes = 1 << 20;
 
+    /// <summary>The roles of Ratis's RaftPeerRole (ratis-proto 3.x, Raft.proto); any other text is not a role.</summary>
+    private static readonly HashSet<string> RatisRoles = new(["LEADER", "FOLLOWER", "CANDIDATE", "LISTENER"], StringComparer.OrdinalIgnoreCase);
+
     public async Task<NodeProbe> ProbeAsync(string nodeId, string host, int httpPort, CancellationToken cancellationToken)
     {
         var url = $"http://{host}:{httpPort}/jmx?qry={RaftServerQuery}";
@@ -63,7 +66,7 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
         try
         {
             using var doc = JsonDocument.Parse(body);
-            if (!doc.RootElement.TryGetProperty("beans", out var beans) || beans.ValueKind != JsonValueKind.Array)
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("beans", out var beans) || beans.ValueKind != JsonValueKind.Array)
                 return new NodeProbe(nodeId, null, "the JMX answer has no 'beans' list");
             foreach (var bean in beans.EnumerateArray())
             {
@@ -74,9 +77,14 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
                 var leader = Text(bean, "LeaderId");
                 // Ozone node ids are names the chart made; anything else (escapes, spaces) is not printed or believed.
                 if (!Names.IsNodeId(id) || leader is { Length: > 0 } && !Names.IsNodeId(leader))
-                    return new NodeProbe(nodeId, null, $"the Ratis server bean names a node id that is not a valid name ({Shown(id)}, leader {Shown(leader ?? "none")})");
+                    return new NodeProbe(nodeId, null, $"the Ratis server bean names a node id that is not a valid name ({Shown(id)}, LeaderId {Shown(leader ?? "none")})");
                 if (id != nodeId)
                     return new NodeProbe(nodeId, null, $"the Ratis server at {nodeId}'s address says it is {id}: its address or DNS points at another OM");
+                var roleName = role.GetString()!.Trim();
+                if (!RatisRoles.Contains(roleName))
+                    return new NodeProbe(nodeId, null, $"the Ratis server bean's Role is not a Ratis role ({Shown(roleName)})");
+                if (roleName.Equals("LEADER", StringComparison.OrdinalIgnoreCase) && !string.IsNullOrEmpty(leader) && leader != id)
+                    return new NodeProbe(nodeId, null, $"the Ratis server bean says {id} is LEADER but its LeaderId is {leader}, so its answer is not believed");
                 long term = 0;
                 if (bean.TryGetProperty("CurrentTerm", out var t) && (t.ValueKind != JsonValueKind.Number || !t.TryGetInt64(out term) || term < 0))
                     return new NodeProbe(nodeId, null, $"the Ratis server bean's CurrentTerm is not a whole number ({Shown(t.GetRawText())})");
@@ -88,13 +96,14 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
                         if (item.ValueKind == JsonValueKind.String && PeerId(item.GetString()!) is { } peer) followers.Add(peer);
                     }
                 }
-                return new NodeProbe(nodeId, new RaftServerState(id, string.IsNullOrEmpty(leader) ? null : leader, term, group, role.GetString()!.Trim(), followers), null);
+                return new NodeProbe(nodeId, new RaftServerState(id, string.IsNullOrEmpty(leader) ? null : leader, term, group, roleName, followers), null);
             }
             return new NodeProbe(nodeId, null, "the JMX answer holds no Ratis server bean (is the OM still starting?)");
         }
-        catch (JsonException e)
+        // ArgumentException: text that cannot be UTF-8 (a lone surrogate), found by the JMX fuzz test.
+        catch (Exception e) when (e is JsonException or ArgumentException)
         {
-            return new NodeProbe(nodeId, null, $"the JMX answer is not JSON ({e.Message})");
+            return new NodeProbe(nodeId, null, $"the JMX answer is not JSON ({Cli.UntrustedText.Show(e.Message, 200)})");
         }
     }
 
@@ -108,13 +117,7 @@ public sealed class RatisJmxClient(HttpClient http, JsonLog log) : IRatisJmx
     }
 
     /// <summary>A value from the answer as it may be printed: bounded, control characters escaped.</summary>
-    private static string Shown(string raw)
-    {
-        var text = raw.Length > 40 ? raw[..40] + "…" : raw;
-        var shown = new StringBuilder(text.Length);
-        foreach (var c in text) shown.Append(char.IsControl(c) ? $"\\u{(int)c:x4}" : c);
-        return shown.ToString();
-    }
+    private static string Shown(string raw) => Cli.UntrustedText.Show(raw, 40);
 
     private static string? Text(JsonElement bean, string name) =>
         bean.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;

@@ -49,7 +49,7 @@ public sealed record BootstrapMarker(string NodeId, string ServiceId, string Clu
         catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
         {
             throw LifecycleException.Refused(
-                $"The bootstrap marker {path} is corrupt ({e.Message}). Run 'om-lifecycle status' to see what the ring says about this node; if it is a member, delete the marker and restart the pod so that it is rewritten; if not, wipe the volume with 'om-lifecycle wipe'.");
+                $"The bootstrap marker {path} is corrupt ({Cli.UntrustedText.Show(e.Message, 200)}). Run 'om-lifecycle status' to see what the ring says about this node; if it is a member, delete the marker and restart the pod so that it is rewritten; if not, delete the node's PVC (om-lifecycle never wipes a volume whose marker it cannot read).");
         }
     }
 

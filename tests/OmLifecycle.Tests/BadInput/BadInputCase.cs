@@ -20,6 +20,12 @@ public enum Api
 
     /// <summary>A server that answers every request 500 Internal Server Error.</summary>
     ServerError,
+
+    /// <summary>A server that accepts connections and never answers (a hung API server or proxy).</summary>
+    Stall,
+
+    /// <summary>A server that answers 403 with a Kubernetes Status (the ServiceAccount lacks a Role).</summary>
+    Forbidden,
 }
 
 /// <summary>
@@ -39,6 +45,18 @@ public sealed record BadInputCase(string Class, string Name, string[] Args, int 
 
     /// <summary>Directories outside the sandbox that must not gain an om-lifecycle file (install targets).</summary>
     public string[] Untouched { get; init; } = [];
+
+    /// <summary>When set, ozone-om-0's HTTP port is a fake OM answering this way (the document points node 0 at it).</summary>
+    public OmHttpMode? Jmx { get; init; }
+
+    /// <summary>The raw response of <see cref="OmHttpMode.Raw"/>.</summary>
+    public byte[] JmxAnswer { get; init; } = [];
+
+    /// <summary>Run as an unprivileged user (uid 65534 through setpriv when the tests run as root), so that file modes bind.</summary>
+    public bool AsNobody { get; init; }
+
+    /// <summary>Text the output must not contain (a forged log line, a value that must not be believed).</summary>
+    public string[] MustNotSay { get; init; } = [];
 
     public override string ToString() => $"{Class}: {Name}";
 }

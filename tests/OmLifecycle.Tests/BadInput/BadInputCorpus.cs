@@ -6,15 +6,20 @@ namespace OmLifecycle.Tests.BadInput;
 /// Bad inputs a hostile user or a broken chart value can give om-lifecycle (the project's issue 10),
 /// by class, each with the exit code of helper/README.md and what the refusal must say.
 /// </summary>
-public static class BadInputCorpus
+public static partial class BadInputCorpus
 {
     private const int Refused = 1;
     private const int Usage = 2;
     private const int KubernetesFailed = 5;
+    private const int Done = 0;
+    private const int DeadlinePassed = 3;
 
-    private static readonly string[] Status = ["status"];
+    // Properties, not fields: C# runs the field initialisers of a partial class in an unspecified file order, so `All` could see null.
+    private static string[] Status => ["status"];
 
-    public static IReadOnlyList<BadInputCase> All { get; } = [.. Filesystem(), .. Document(), .. Kubernetes(), .. CommandLine()];
+    public static IReadOnlyList<BadInputCase> All { get; } =
+        [.. Filesystem(), .. HostileFiles(), .. Document(), .. HostileDocuments(), .. Kubernetes(), .. HostileApis(), .. JmxAnswers(),
+         .. CommandLine(), .. HostileCommandLines(), .. Environment(), .. WrongPod()];
 
     private static BadInputCase Doc(string name, string find, string replace, params string[] says) =>
         new("membership", name, Status, Refused, says) { Arrange = s => s.WriteDocument(find, replace) };

@@ -38,6 +38,39 @@ public sealed class Sandbox : IDisposable
 
     public void WriteDocument(string text) => File.WriteAllText(MembershipPath, text);
 
+    /// <summary>Points ozone-om-0 at a fake OM on 127.0.0.1:<paramref name="port"/> (the other nodes stay on addresses nobody answers).</summary>
+    public void PointNodeZeroAt(int port)
+    {
+        // The document checks every host against hostPattern, so the pattern moves too: node i at 127.i.0.1 (node 0 on 127.0.0.1).
+        var text = System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(MembershipPath), @"127\.9\.(\d+)\.1", "127.$1.0.1");
+        File.WriteAllText(MembershipPath, text.Replace("127.9.{ordinal}.1", "127.{ordinal}.0.1", StringComparison.Ordinal)
+            .Replace("http: 9874", $"http: {port}", StringComparison.Ordinal));
+    }
+
+    /// <summary>Lets an unprivileged user reach the sandbox (a temp subdirectory is 0700); the case's own modes then decide.</summary>
+    public void OpenToEveryone()
+    {
+        SetMode(Dir, (UnixFileMode)0b111_101_101);
+        if (File.Exists(MembershipPath)) SetMode(MembershipPath, (UnixFileMode)0b110_100_100);
+    }
+
+    /// <summary>chmod; the corpus runs on Linux only (it needs FIFOs, /proc and setpriv).</summary>
+    public static void SetMode(string path, UnixFileMode mode)
+    {
+        if (OperatingSystem.IsWindows()) throw new PlatformNotSupportedException("the bad-input corpus runs on Linux");
+        File.SetUnixFileMode(path, mode);
+    }
+
+    /// <summary>Writes a fresh heartbeat of start and the marker of a confirmed member, so that `probe ready` goes on to ask the OM.</summary>
+    public void ConfirmedMember(string nodeId = "ozone-om-0")
+    {
+        Directory.CreateDirectory(RunDir);
+        File.WriteAllText(Path.Combine(RunDir, "state.json"), $$"""{"phase":"Member","reason":"confirmed","updatedAt":"{{DateTimeOffset.UtcNow:O}}"}""");
+        Directory.CreateDirectory(DataDir);
+        File.WriteAllText(Path.Combine(DataDir, "om-lifecycle.marker"),
+            $$"""{"nodeId":"{{nodeId}}","serviceId":"ozone","clusterId":"CID-1","confirmedAt":"{{DateTimeOffset.UtcNow:O}}","mode":"init"}""");
+    }
+
     public string Combine(string relative) => Path.Combine(Dir, relative);
 
     public void MakeFifo(string relative)
@@ -49,11 +82,16 @@ public sealed class Sandbox : IDisposable
 
     /// <summary>Every file and directory under the sandbox except the run dir, for the "nothing left behind" check.</summary>
     public IReadOnlyList<string> Snapshot() =>
-        Directory.EnumerateFileSystemEntries(Dir, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+        Entries(Dir)
             .Where(p => !p.StartsWith(RunDir, StringComparison.Ordinal))
             .Select(p => Path.GetRelativePath(Dir, p))
             .Order(StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>Every entry below <paramref name="dir"/>, not descending into symbolic links (a case links to /proc).</summary>
+    private static IEnumerable<string> Entries(string dir) =>
+        Directory.EnumerateFileSystemEntries(dir, "*", new EnumerationOptions { AttributesToSkip = 0 })
+            .SelectMany(p => new FileInfo(p).LinkTarget is null && Directory.Exists(p) ? Entries(p).Prepend(p) : [p]);
 
     public void Dispose() => Directory.Delete(Dir, recursive: true);
 }
