@@ -17,9 +17,10 @@ public static class EnvironmentVariables
     public const string RunDir = "OM_LIFECYCLE_RUN_DIR";
     public const string PollMilliseconds = "OM_LIFECYCLE_POLL_MS";
     public const string Debug = "OM_LIFECYCLE_DEBUG";
+    public const string SearchPath = "PATH";
 
     public static IReadOnlyList<string> All { get; } =
-        [PodName, HostName, PodNamespace, PodIp, OzoneConfDir, OzoneBin, Kubeconfig, Membership, RunDir, PollMilliseconds, Debug];
+        [PodName, HostName, PodNamespace, PodIp, OzoneConfDir, OzoneBin, Kubeconfig, Membership, RunDir, PollMilliseconds, Debug, SearchPath];
 
     /// <summary>The variable's value; unset and empty are the same (Kubernetes renders an empty env entry as "").</summary>
     public static string? Read(string name) =>

@@ -14,7 +14,7 @@ public static class StartPreconditions
         if (!Path.IsPathRooted(env.OzoneConfDir))
             throw LifecycleException.Refused(
                 $"OZONE_CONF_DIR is '{UntrustedText.Show(env.OzoneConfDir)}', a relative path that would depend on the working directory; set it to an absolute path (the image's /etc/hadoop, or the chart's config emptyDir). Nothing was changed.");
-        CheckRunnable(command[0], Environment.GetEnvironmentVariable("PATH") ?? "");
+        CheckRunnable(command[0], EnvironmentVariables.Read(EnvironmentVariables.SearchPath) ?? "");
     }
 
     private static void CheckRunnable(string program, string searchPath)
