@@ -64,7 +64,7 @@ public sealed class ChartContainersTests : IDisposable
                 var (code, stderr) = await RunAsync(runtime, pod, container, daemon);
 
                 stderr.Should().NotContain("Unable to", $"{podName}/{container.Name} must be able to start `ozone {string.Join(' ', daemon)}`");
-                code.Should().NotBe(1, $"{podName}/{container.Name}: {stderr}");
+                code.Should().Be(0, $"{podName}/{container.Name}: {stderr}");
                 checkedContainers.Add($"{sts.Metadata.Name}/{container.Name}");
             }
         }
@@ -103,6 +103,8 @@ public sealed class ChartContainersTests : IDisposable
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Clear();
         foreach (var (k, v) in runtime.Environment(pod, container)) info.Environment[k] = v;
+        // The daemons run until stopped; this test asks only whether the launcher lets them start.
+        info.Environment["OZONE_SIM_LAUNCHER_ONLY"] = "1";
         using var p = Process.Start(info)!;
         var o = p.StandardOutput.ReadToEndAsync();
         var e = p.StandardError.ReadToEndAsync();
