@@ -52,15 +52,7 @@ public sealed class DaemonHttpServer(string ip, int port, Func<IEnumerable<JsonO
             try
             {
                 var stream = client.GetStream();
-                var request = new StringBuilder();
-                var buffer = new byte[4096];
-                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-                {
-                    var read = await stream.ReadAsync(buffer);
-                    if (read == 0) return;
-                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                }
-                var target = request.ToString().Split(' ')[1];
+                if (await HttpRequestTarget.ReadAsync(stream) is not { } target) return;
                 var path = target.Split('?')[0];
                 var (status, body) = path == "/jmx" ? ("200 OK", Jmx(target)) : ("404 Not Found", "");
                 var bytes = Encoding.UTF8.GetBytes(body);

@@ -43,15 +43,7 @@ public sealed class JmxServer(SimState state, string nodeId, string serviceId, s
             try
             {
                 var stream = client.GetStream();
-                var request = new StringBuilder();
-                var buffer = new byte[4096];
-                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
-                {
-                    var read = await stream.ReadAsync(buffer);
-                    if (read == 0) return;
-                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
-                }
-                var target = request.ToString().Split(' ')[1];
+                if (await HttpRequestTarget.ReadAsync(stream) is not { } target) return;
                 var query = Uri.UnescapeDataString(target.Contains("qry=", StringComparison.Ordinal) ? target[(target.IndexOf("qry=", StringComparison.Ordinal) + 4)..] : "");
                 var body = state.Faults().GarbageJmx.Contains(nodeId) ? "<html>Error 500 garbage</html>" : Beans(state.Read(), nodeId, ratisPort, query, serviceId);
                 // Jetty streams the servlet's answer chunked, labelled with the servlet's "charset=utf8".
