@@ -145,6 +145,38 @@ public sealed class SimulatorBehaviourTests : IDisposable
         cluster.State.Read().Voters.Should().NotContain("om3");
     }
 
+    // Ratis 3.1–3.2 LeaderStateImpl: a staging peer gets a log appender before the configuration change,
+    // and RaftServerJmxAdapter#getFollowers lists every appender. OzoneManager#bootstrap logs its success
+    // line only after the leader's SetConfiguration succeeded (OzoneManagerRatisServer#updateRatisConfiguration).
+    [Fact]
+    public async Task A_staged_joiner_is_in_the_leaders_followers_before_its_add_commits_and_logs_no_success()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.State.WriteFaults(new Faults { StallBootstrap = ["om3"] });
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+
+        var (_, stderr) = cluster.StartCapturing(3, "--bootstrap");
+        await cluster.UntilAsync(r => r.PendingJoiners.Contains("om3"), "om3 asked to join");
+        var leader = Election.Ordinal(cluster.State.Read().Leader!);
+        var followers = JsonNode.Parse(await cluster.JmxAsync(leader))!["beans"]![0]!["Followers"]!.AsArray().Select(f => f!.GetValue<string>());
+
+        followers.Should().Contain(f => f.StartsWith("om3|", StringComparison.Ordinal), "Ratis lists a catching-up peer");
+        cluster.State.Read().Voters.Should().NotContain("om3");
+        stderr().Should().NotContain("Successfully bootstrapped OM");
+    }
+
+    [Fact]
+    public async Task A_committed_join_logs_ozones_success_line_on_stderr()
+    {
+        await cluster.FormRingAsync(3);
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+
+        var (_, stderr) = cluster.StartCapturing(3, "--bootstrap");
+        await cluster.UntilAsync(r => r.Voters.Contains("om3") && stderr().Contains("Successfully bootstrapped OM om3 and joined the Ratis group"), "om3 joined and said so");
+
+        stderr().Should().MatchRegex(@"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \[main\] INFO om\.OzoneManager: Successfully bootstrapped OM om3 and joined the Ratis group group-");
+    }
+
     // GetServiceRolesSubcommand.java: the leader's peer map, JSON shape, stopped followers still FOLLOWER
     [Fact]
     public async Task Roles_report_the_leaders_peer_map_in_json_and_text()
