@@ -113,6 +113,7 @@ public sealed class Starter(LifecycleContext ctx)
                     if (ctx.Kube.Available)
                         ctx.Log.Info("start.bootstrap-ready", $"every member {self.Id} lists runs and has recorded an ozone-site.xml that lists it (after {readinessChecks + 1} checks): running '--bootstrap' (attempt {attempts})",
                             ("node", self.Id), ("checks", readinessChecks + 1), ("attempt", attempts));
+                    BootstrapStarted.Note(ctx.Doc.MetadataDir, self.Id);
                     var (outcome, exit) = await RunOmAsync(self, command, ["--bootstrap"], "bootstrap", bootstrapDeadline, cancellationToken);
                     if (outcome == Outcome.Exited) return exit;
                     if (ctx.Clock.GetUtcNow() > bootstrapDeadline)
@@ -134,7 +135,7 @@ public sealed class Starter(LifecycleContext ctx)
         var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
         var ring = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
-        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available);
+        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir));
     }
 
     /// <summary>`ozone om --init`: writes VERSION (Ozone fetches the cluster id from SCM).</summary>
@@ -170,7 +171,9 @@ public sealed class Starter(LifecycleContext ctx)
     /// </summary>
     private async Task<(Outcome, int)> RunOmAsync(OmNode self, string[] command, string[] extra, string? markerMode, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        using var child = ChildProcess.Start(new ProcessSpec(command[0], [.. command[1..], .. extra]));
+        // A bootstrap is confirmed by Ozone's own line that the add committed, wherever it falls in the OM's output.
+        Func<string, bool>? committed = markerMode == "bootstrap" ? line => BootstrapCommitLine.ConfirmsJoin(line, self.Id) : null;
+        using var child = ChildProcess.Start(new ProcessSpec(command[0], [.. command[1..], .. extra]), committed);
         ctx.Log.Info("start.run", $"started {string.Join(' ', command.Concat(extra))}", ("node", self.Id), ("pid", child.Id));
         Heartbeat(markerMode == "bootstrap" ? "bootstrapping" : "running", string.Join(' ', command.Concat(extra)));
         using var stopWork = new CancellationTokenSource();
@@ -220,12 +223,16 @@ public sealed class Starter(LifecycleContext ctx)
 
             if (!confirmed)
             {
-                if (view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id))
+                // The leader's Followers also lists a joiner that is still staging: for a bootstrap only Ozone's
+                // "Successfully bootstrapped" line proves the configuration change committed.
+                var committed = markerMode != "bootstrap" || child.SawWatchedLine;
+                if (committed && view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id))
                 {
                     var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
                     new BootstrapMarker(self.Id, ctx.Doc.ServiceId, version?.ClusterId ?? "", ctx.Clock.GetUtcNow(), markerMode!).WriteTo(ctx.Doc.MetadataDir);
+                    if (BootstrapStarted.IsOn(ctx.Doc.MetadataDir)) BootstrapStarted.Clear(ctx.Doc.MetadataDir);
                     confirmed = true;
-                    ctx.Log.Info("start.confirmed", $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
+                    ctx.Log.Info("start.confirmed", markerMode == "bootstrap" ? $"{self.Id} is a member: Ozone logged that its bootstrap committed and leader {view.LeaderId} lists it; marker written" : $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
                     Heartbeat("running", "confirmed member");
                     if (ctx.Kube.Available) unrecorded = view;
                 }

@@ -15,10 +15,13 @@ public sealed partial class ChildProcess : IDisposable
     private readonly System.Diagnostics.Process process;
     private readonly List<string> stderrHead = [];
     private readonly Task stderrPump;
+    private readonly Func<string, bool>? watchFor;
+    private volatile bool sawWatchedLine;
 
-    private ChildProcess(System.Diagnostics.Process process)
+    private ChildProcess(System.Diagnostics.Process process, Func<string, bool>? watchFor)
     {
         this.process = process;
+        this.watchFor = watchFor;
         stderrPump = Task.Run(PumpStderrAsync);
     }
 
@@ -32,7 +35,10 @@ public sealed partial class ChildProcess : IDisposable
         get { lock (stderrHead) return string.Join('\n', stderrHead); }
     }
 
-    public static ChildProcess Start(ProcessSpec spec)
+    /// <summary>Whether any stderr line so far matched the watch given to <see cref="Start"/> (the whole stream, not only the kept head).</summary>
+    public bool SawWatchedLine => sawWatchedLine;
+
+    public static ChildProcess Start(ProcessSpec spec, Func<string, bool>? watchFor = null)
     {
         var info = ProcessRunner.StartInfoFor(spec, redirect: false);
         info.RedirectStandardError = true;
@@ -46,7 +52,7 @@ public sealed partial class ChildProcess : IDisposable
             process.Dispose();
             throw Cli.LifecycleException.Ozone($"Cannot start '{spec.FileName}' ({e.Message}). Check that the OM image has it on PATH (or set OZONE_BIN).");
         }
-        return new ChildProcess(process);
+        return new ChildProcess(process, watchFor);
     }
 
     private async Task PumpStderrAsync()
@@ -55,6 +61,7 @@ public sealed partial class ChildProcess : IDisposable
         while (await process.StandardError.ReadLineAsync() is { } line)
         {
             await error.WriteLineAsync(line);
+            if (watchFor?.Invoke(line) == true) sawWatchedLine = true;
             lock (stderrHead) if (stderrHead.Count < KeptStderrLines) stderrHead.Add(line);
         }
     }
