@@ -79,7 +79,7 @@ public static class StartDecision
             var joinerList = ring.Voters.Where(v => doc.OrdinalOf(v) is not null).Select(doc.NodeFor).Append(self).DistinctBy(n => n.Id).OrderBy(n => n.Ordinal).ToList();
             if (isVoter)
                 return new StartPlan(StartAction.Bootstrap,
-                    $"{self.Id} ran '--bootstrap' before and was never confirmed; the leader {ring.LeaderId} lists it, but it lists a peer that is still catching up too: bootstrap again until Ozone logs that the add committed.",
+                    $"{self.Id} ran '--bootstrap' before and was never confirmed; the leader {ring.LeaderId} lists it, but it lists a peer that is still catching up too: bootstrap again until the leader's peer map ('ozone admin om roles') lists it, i.e. the add committed.",
                     joinerList, false, true);
             return new StartPlan(StartAction.Bootstrap,
                 $"A ring with leader {ring.LeaderId} exists and {self.Id} is not in it: bootstrap with the confirmed members {string.Join(", ", ring.Voters)} plus itself.",

@@ -171,9 +171,7 @@ public sealed class Starter(LifecycleContext ctx)
     /// </summary>
     private async Task<(Outcome, int)> RunOmAsync(OmNode self, string[] command, string[] extra, string? markerMode, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        // A bootstrap is confirmed by Ozone's own line that the add committed, wherever it falls in the OM's output.
-        Func<string, bool>? committed = markerMode == "bootstrap" ? line => BootstrapCommitLine.ConfirmsJoin(line, self.Id) : null;
-        using var child = ChildProcess.Start(new ProcessSpec(command[0], [.. command[1..], .. extra]), committed);
+        using var child = ChildProcess.Start(new ProcessSpec(command[0], [.. command[1..], .. extra]));
         ctx.Log.Info("start.run", $"started {string.Join(' ', command.Concat(extra))}", ("node", self.Id), ("pid", child.Id));
         Heartbeat(markerMode == "bootstrap" ? "bootstrapping" : "running", string.Join(' ', command.Concat(extra)));
         using var stopWork = new CancellationTokenSource();
@@ -209,6 +207,7 @@ public sealed class Starter(LifecycleContext ctx)
         var doc = ctx.Doc;
         RingRecord? record = null;
         RingView? unrecorded = null;
+        var commitCheck = markerMode == "bootstrap" ? new BootstrapCommitCheck(ctx.Ozone, ctx.Log, self.Id) : null;
         while (!cancellationToken.IsCancellationRequested)
         {
             // Confirmation is watched closely; once a member, the sync is a slower background chore.
@@ -223,16 +222,16 @@ public sealed class Starter(LifecycleContext ctx)
 
             if (!confirmed)
             {
-                // The leader's Followers also lists a joiner that is still staging: for a bootstrap only Ozone's
-                // "Successfully bootstrapped" line proves the configuration change committed.
-                var committed = markerMode != "bootstrap" || child.SawWatchedLine;
-                if (committed && view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id))
+                // The leader's Followers also lists a joiner that is still staging: a bootstrap is confirmed only
+                // once the leader's peer map (`roles`) lists it too, i.e. the change that adds it committed.
+                var listed = view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id);
+                if (listed && (commitCheck is null || await commitCheck.CommittedAsync(cancellationToken)))
                 {
                     var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
                     new BootstrapMarker(self.Id, ctx.Doc.ServiceId, version?.ClusterId ?? "", ctx.Clock.GetUtcNow(), markerMode!).WriteTo(ctx.Doc.MetadataDir);
                     if (BootstrapStarted.IsOn(ctx.Doc.MetadataDir)) BootstrapStarted.Clear(ctx.Doc.MetadataDir);
                     confirmed = true;
-                    ctx.Log.Info("start.confirmed", markerMode == "bootstrap" ? $"{self.Id} is a member: Ozone logged that its bootstrap committed and leader {view.LeaderId} lists it; marker written" : $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
+                    ctx.Log.Info("start.confirmed", markerMode == "bootstrap" ? $"{self.Id} is a member: leader {view.LeaderId} lists it in its Ratis Followers and its peer map ('ozone admin om roles'), so the add committed; marker written" : $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
                     Heartbeat("running", "confirmed member");
                     if (ctx.Kube.Available) unrecorded = view;
                 }

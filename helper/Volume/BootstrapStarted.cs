@@ -4,7 +4,7 @@ namespace OmLifecycle.Volume;
 /// A note on the volume that this node ran `ozone om --bootstrap` and was not confirmed yet. Without
 /// it, a joiner killed while catching up would look like a member at its next start (the leader's
 /// JMX Followers lists a staging peer too) and start as one; with it, the node bootstraps again
-/// until Ozone says the add committed. Removed when the marker is written.
+/// until the leader's peer map (`ozone admin om roles`) lists it. Removed when the marker is written.
 /// </summary>
 public static class BootstrapStarted
 {

@@ -87,18 +87,6 @@ public sealed class SimCluster : IDisposable
         return p;
     }
 
-    /// <summary>Like <see cref="Start"/>, with the process's stderr collected as it comes (Ozone's console log).</summary>
-    public (Process Process, Func<string> Stderr) StartCapturing(int i, params string[] args)
-    {
-        var p = Process.Start(Info(i, ["om", .. args]))!;
-        var err = new System.Text.StringBuilder();
-        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (err) err.AppendLine(e.Data); };
-        p.BeginErrorReadLine();
-        _ = p.StandardOutput.ReadToEndAsync();
-        processes.Add(p);
-        return (p, () => { lock (err) return err.ToString(); });
-    }
-
     /// <summary>Inits and starts nodes 0..n-1 as the initial ring and waits for a leader.</summary>
     public async Task FormRingAsync(int n)
     {
