@@ -21,7 +21,8 @@ public enum StartAction
 }
 
 /// <summary>What start knows: this node, its volume, the live ring and the tool's own record.</summary>
-public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable);
+/// <remarks><see cref="BootstrapUnconfirmed"/>: this volume ran `--bootstrap` and was never confirmed (<see cref="BootstrapStarted"/>).</remarks>
+public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable, bool BootstrapUnconfirmed = false);
 
 /// <summary>The decision and why; <see cref="ConfigNodes"/> is the node list this node starts with.</summary>
 public sealed record StartPlan(StartAction Action, string Reason, IReadOnlyList<OmNode> ConfigNodes, bool NeedsInit, bool NeedsMarker);
@@ -62,7 +63,9 @@ public static class StartDecision
 
         if (ring.HasLeader)
         {
-            if (isVoter)
+            // The leader's Followers lists a peer that is still catching up: a node whose bootstrap was never
+            // confirmed may not be a voter, so it bootstraps again (a no-change SetConfiguration succeeds in Ratis).
+            if (isVoter && !f.BootstrapUnconfirmed)
                 return new StartPlan(StartAction.Member,
                     f.Version is null
                         ? $"The leader {ring.LeaderId} lists {self.Id} as a voter and the volume is empty: init, then start as a member."
@@ -74,6 +77,10 @@ public static class StartDecision
                 return Wait($"{self.Id} joins after the lower ordinals {string.Join(", ", ahead)}, which are not members yet (one bootstrap at a time, in ordinal order).");
 
             var joinerList = ring.Voters.Where(v => doc.OrdinalOf(v) is not null).Select(doc.NodeFor).Append(self).DistinctBy(n => n.Id).OrderBy(n => n.Ordinal).ToList();
+            if (isVoter)
+                return new StartPlan(StartAction.Bootstrap,
+                    $"{self.Id} ran '--bootstrap' before and was never confirmed; the leader {ring.LeaderId} lists it, but it lists a peer that is still catching up too: bootstrap again until the leader's peer map ('ozone admin om roles') lists it, i.e. the add committed.",
+                    joinerList, false, true);
             return new StartPlan(StartAction.Bootstrap,
                 $"A ring with leader {ring.LeaderId} exists and {self.Id} is not in it: bootstrap with the confirmed members {string.Join(", ", ring.Voters)} plus itself.",
                 joinerList, false, true);

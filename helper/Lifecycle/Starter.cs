@@ -114,6 +114,7 @@ public sealed class Starter(LifecycleContext ctx)
                     if (ctx.Kube.Available)
                         ctx.Log.Info("start.bootstrap-ready", $"every member {self.Id} lists runs and has recorded an ozone-site.xml that lists it (after {readinessChecks + 1} checks): running '--bootstrap' (attempt {attempts})",
                             ("node", self.Id), ("checks", readinessChecks + 1), ("attempt", attempts));
+                    BootstrapStarted.Note(ctx.Doc.MetadataDir, self.Id);
                     var (outcome, exit) = await RunOmAsync(self, command, ["--bootstrap"], "bootstrap", bootstrapDeadline, cancellationToken);
                     if (outcome == Outcome.Exited) return exit;
                     if (ctx.Clock.GetUtcNow() > bootstrapDeadline)
@@ -135,7 +136,7 @@ public sealed class Starter(LifecycleContext ctx)
         var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
         var ring = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
-        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available);
+        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir));
     }
 
     /// <summary>`ozone om --init`: writes VERSION (Ozone fetches the cluster id from SCM).</summary>
@@ -207,6 +208,7 @@ public sealed class Starter(LifecycleContext ctx)
         var doc = ctx.Doc;
         RingRecord? record = null;
         RingView? unrecorded = null;
+        var commitCheck = markerMode == "bootstrap" ? new BootstrapCommitCheck(ctx.Ozone, ctx.Log, self.Id) : null;
         while (!cancellationToken.IsCancellationRequested)
         {
             // Confirmation is watched closely; once a member, the sync is a slower background chore.
@@ -221,12 +223,16 @@ public sealed class Starter(LifecycleContext ctx)
 
             if (!confirmed)
             {
-                if (view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id))
+                // The leader's Followers also lists a joiner that is still staging: a bootstrap is confirmed only
+                // once the leader's peer map (`roles`) lists it too, i.e. the change that adds it committed.
+                var listed = view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id);
+                if (listed && (commitCheck is null || await commitCheck.CommittedAsync(cancellationToken)))
                 {
                     var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
                     new BootstrapMarker(self.Id, ctx.Doc.ServiceId, version?.ClusterId ?? "", ctx.Clock.GetUtcNow(), markerMode!).WriteTo(ctx.Doc.MetadataDir);
+                    if (BootstrapStarted.IsOn(ctx.Doc.MetadataDir)) BootstrapStarted.Clear(ctx.Doc.MetadataDir);
                     confirmed = true;
-                    ctx.Log.Info("start.confirmed", $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
+                    ctx.Log.Info("start.confirmed", markerMode == "bootstrap" ? $"{self.Id} is a member: leader {view.LeaderId} lists it in its Ratis Followers and its peer map ('ozone admin om roles'), so the add committed; marker written" : $"{self.Id} is a member: leader {view.LeaderId} lists it as a voter; marker written", ("node", self.Id), ("voters", view.Voters));
                     Heartbeat("running", "confirmed member");
                     if (ctx.Kube.Available) unrecorded = view;
                 }

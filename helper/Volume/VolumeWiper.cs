@@ -37,6 +37,7 @@ public static class VolumeWiper
             if (Directory.Exists(path)) { Directory.Delete(path, recursive: true); removed = true; }
             else if (File.Exists(path)) { File.Delete(path); removed = true; }
         }
+        if (File.Exists(BootstrapStarted.PathIn(metadataDir))) { BootstrapStarted.Clear(metadataDir); removed = true; }
         var marker = BootstrapMarker.PathIn(metadataDir);
         if (File.Exists(marker)) { File.Delete(marker); removed = true; }
         return removed;

@@ -145,6 +145,44 @@ public sealed class SimulatorBehaviourTests : IDisposable
         cluster.State.Read().Voters.Should().NotContain("om3");
     }
 
+    // Ratis 3.1–3.2 LeaderStateImpl: a staging peer gets a log appender before the configuration change,
+    // and RaftServerJmxAdapter#getFollowers lists every appender. The leader's peer map, which `roles`
+    // reports, grows only when the add is applied (OzoneManagerStateMachine#notifyConfigurationChanged).
+    [Fact]
+    public async Task A_staged_joiner_is_in_the_leaders_followers_but_not_in_roles_before_its_add_commits()
+    {
+        await cluster.FormRingAsync(3);
+        cluster.State.WriteFaults(new Faults { StallBootstrap = ["om3"] });
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+
+        cluster.Start(3, "--bootstrap");
+        await cluster.UntilAsync(r => r.PendingJoiners.Contains("om3"), "om3 asked to join");
+        var leader = Election.Ordinal(cluster.State.Read().Leader!);
+        var followers = JsonNode.Parse(await cluster.JmxAsync(leader))!["beans"]![0]!["Followers"]!.AsArray().Select(f => f!.GetValue<string>());
+        var roles = await cluster.RunAsync(3, "admin", "om", "roles", "-id", "svc", "--json");
+
+        followers.Should().Contain(f => f.StartsWith("om3|", StringComparison.Ordinal), "Ratis lists a catching-up peer");
+        cluster.State.Read().Voters.Should().NotContain("om3");
+        roles.Code.Should().Be(0);
+        RoleIds(roles.Out).Should().BeEquivalentTo(["om0", "om1", "om2"], "the leader's peer map lacks a joiner whose add has not committed, though every file lists it");
+    }
+
+    [Fact]
+    public async Task Roles_list_a_joiner_once_its_add_committed()
+    {
+        await cluster.FormRingAsync(3);
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+
+        cluster.Start(3, "--bootstrap");
+        await cluster.UntilAsync(r => r.Voters.Contains("om3"), "om3 joined");
+        var roles = await cluster.RunAsync(3, "admin", "om", "roles", "-id", "svc", "--json");
+
+        roles.Code.Should().Be(0);
+        RoleIds(roles.Out).Should().BeEquivalentTo(["om0", "om1", "om2", "om3"]);
+    }
+
+    private static IEnumerable<string> RoleIds(string json) => JsonNode.Parse(json)!.AsArray().Select(e => e!.AsObject().First().Key);
+
     // GetServiceRolesSubcommand.java: the leader's peer map, JSON shape, stopped followers still FOLLOWER
     [Fact]
     public async Task Roles_report_the_leaders_peer_map_in_json_and_text()

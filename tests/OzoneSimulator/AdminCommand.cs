@@ -40,10 +40,15 @@ public sealed class AdminCommand(SimState state)
             var ring = state.Read();
             if (ring.Leader is { } leader && ring.Running.TryGetValue(leader, out var leaderNode))
             {
-                // The leader's in-memory peer map: voters, nodes asking to join, and what its own config lists.
+                // GetServiceRolesSubcommand asks the leader for its service list: itself plus its in-memory
+                // peer map (OzoneManager#peerNodesMap, Ozone 2.0-2.2), read from its ozone-site.xml when it
+                // started and grown only when an add is applied, i.e. committed
+                // (OzoneManagerStateMachine#notifyConfigurationChanged -> OzoneManager#addOMNodeToPeers).
+                // Not a staging joiner, not a pending one, not what the leader's file lists today.
                 var leaderConf = SimConfig.Load(leaderNode.ConfPath);
-                var peers = ring.Voters.Concat(ring.PendingJoiners).Concat(leaderConf.Nodes(svc)).Distinct().OrderBy(Election.Ordinal).ToList();
-                var rows = peers.Select(p => (Id: p, Role: p == leader ? "LEADER" : "FOLLOWER", Host: SimConfig.Host(leaderConf.Address(svc, p)) ?? p)).ToList();
+                var peers = leaderNode.Peers.Append(leader).Distinct().OrderBy(Election.Ordinal).ToList();
+                var rows = peers.Select(p => (Id: p, Role: p == leader ? "LEADER" : "FOLLOWER",
+                    Host: SimConfig.Host(leaderConf.Address(svc, p)) ?? ring.Running.GetValueOrDefault(p)?.Host ?? p)).ToList();
                 if (opts.Has("--json"))
                     Console.Out.WriteLine(JsonSerializer.Serialize(rows.Select(r => new Dictionary<string, object> { [r.Id] = new { serverRole = r.Role, hostname = r.Host } }), new JsonSerializerOptions { WriteIndented = true }));
                 else

@@ -95,6 +95,17 @@ public static class Election
             && HasMajority(staying.Count(ring.Running.ContainsKey), staying.Count);
     }
 
+    /// <summary>
+    /// Joint consensus for an add (RaftConfigurationImpl#hasMajority): the new configuration commits only
+    /// with a live majority of the current voters AND of the voters with <paramref name="joining"/>.
+    /// </summary>
+    public static bool HasJointMajorityForAdd(Ring ring, string joining)
+    {
+        var grown = ring.Voters.Append(joining).Distinct().ToList();
+        return HasMajority(ring.Voters.Count(ring.Running.ContainsKey), ring.Voters.Count)
+            && HasMajority(grown.Count(ring.Running.ContainsKey), grown.Count);
+    }
+
     public static int Ordinal(string nodeId)
     {
         var digits = new string(nodeId.Reverse().TakeWhile(char.IsAsciiDigit).Reverse().ToArray());

@@ -76,7 +76,9 @@ public sealed class JmxServer(SimState state, string nodeId, string serviceId, s
             var followers = new JsonArray();
             if (leader == nodeId)
             {
-                foreach (var v in ring.Voters.Where(v => v != nodeId))
+                // LeaderStateImpl (Ratis 3.1–3.2) starts a log appender for a staging peer before the
+                // configuration change, and getFollowers lists every appender: a joiner still catching up shows too.
+                foreach (var v in ring.Voters.Concat(ring.PendingJoiners).Distinct().Where(v => v != nodeId))
                     followers.Add($"{v}|{ring.Running.GetValueOrDefault(v)?.Host ?? v}:{ratisPort}");
             }
             beans.Add(new JsonObject

@@ -168,8 +168,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
         var error = state.Update(r =>
         {
             if (r.Leader is null) return "LEADER_UNDETERMINED";
-            var alive = r.Voters.Count(r.Running.ContainsKey);
-            if (!Election.HasMajority(alive, r.Voters.Count)) return "LEADER_NOT_READY";
+            if (!Election.HasJointMajorityForAdd(r, nodeId)) return "LEADER_NOT_READY";
             r.PendingJoiners.Remove(nodeId);
             r.Removed.Remove(nodeId);
             if (!r.Voters.Contains(nodeId)) r.Voters.Add(nodeId);
@@ -180,6 +179,8 @@ public sealed class OmCommand(SimState state, SimConfig config)
             return null;
         });
         if (error is not null) throw new SimExit(255, $"Failed to Bootstrap OM. Error Code: {error}");
-        Console.Out.WriteLine($"Successfully bootstrapped OM {nodeId} and joined the Ratis group {state.Read().GroupId}");
+        // OzoneManager#bootstrap logs this only once the leader's SetConfiguration succeeded; Ozone's
+        // log4j console appender writes to stderr (hadoop-ozone/dist/src/shell/conf/log4j.properties).
+        Console.Error.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss,fff} [main] INFO om.OzoneManager: Successfully bootstrapped OM {nodeId} and joined the Ratis group {state.Read().GroupId}");
     }
 }

@@ -74,6 +74,47 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
         File.ReadAllText(Path.Combine(ring.NodeDir(3), "container.log")).Should().Contain("HDDS-16057");
     }
 
+    // Ratis lists a staging joiner in the leader's Followers; only the leader's peer map (`roles`) shows the add committed.
+    [Fact]
+    public async Task A_joiner_whose_add_never_commits_gets_no_marker_though_the_leaders_followers_list_it()
+    {
+        await InstallAsync(3);
+        var faults = ring.Sim.Faults();
+        faults.StallBootstrap.Add("ozone-om-3");
+        ring.Sim.WriteFaults(faults);
+        for (var i = 0; i < 4; i++) ring.WriteMembership(i, ring.Membership(4, 3));
+
+        ring.StartPod(3);
+        await ring.WaitUntilAsync(_ => RolesCallsBy("ozone-om-3", "\"exitCode\":0").Count() >= 2, "ozone-om-3 asked the leader's peer map twice");
+
+        ring.Ring().PendingJoiners.Should().Contain("ozone-om-3");
+        File.Exists(ring.MarkerPath(3)).Should().BeFalse();
+        File.Exists(Path.Combine(ring.MetadataDir(3), "om-lifecycle.bootstrapping")).Should().BeTrue("an unconfirmed bootstrap bootstraps again at the next start");
+        File.ReadAllText(Path.Combine(ring.NodeDir(3), "container.log")).Should().Contain("start.staging");
+    }
+
+    [Fact]
+    public async Task A_joiner_whose_roles_call_fails_stays_unconfirmed_asks_again_and_is_confirmed_once_it_answers()
+    {
+        await InstallAsync(3);
+        var faults = ring.Sim.Faults();
+        // One RolesAsync is three runs (two read retries on 255).
+        faults.ForcedExits.Add(new OzoneSimulator.ForcedExit { Command = "roles", Code = 255, Times = 3 });
+        ring.Sim.WriteFaults(faults);
+        for (var i = 0; i < 4; i++) ring.WriteMembership(i, ring.Membership(4, 3));
+
+        ring.StartPod(3);
+        await ring.WaitUntilAsync(r => r.Voters.Contains("ozone-om-3") && File.Exists(ring.MarkerPath(3)), "ozone-om-3 confirmed");
+
+        RolesCallsBy("ozone-om-3", "\"exitCode\":255").Should().HaveCount(3);
+        RolesCallsBy("ozone-om-3", "\"exitCode\":0").Should().NotBeEmpty();
+        File.ReadAllText(Path.Combine(ring.NodeDir(3), "container.log")).Should().Contain("start.roles-unanswered");
+        File.Exists(Path.Combine(ring.MetadataDir(3), "om-lifecycle.bootstrapping")).Should().BeFalse();
+    }
+
+    private IEnumerable<string> RolesCallsBy(string node, string result) =>
+        File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl")).Where(c => c.Contains("\"roles\"") && c.Contains($"\"node\":\"{node}\"") && c.Contains(result));
+
     [Fact]
     public async Task A_joiner_killed_mid_bootstrap_converges_when_it_starts_again()
     {

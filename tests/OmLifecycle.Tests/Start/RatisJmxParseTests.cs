@@ -58,4 +58,14 @@ public sealed class RatisJmxParseTests
         OzoneCli.ParseRoles("""{"om1":"LEADER"}""").Should().BeNull();
         OzoneCli.ParseRoles("om1 : LEADER (h1)").Should().BeNull();
     }
+
+    [Fact]
+    public void Roles_fixture_while_a_joiner_is_staging_parses_without_the_joiner()
+    {
+        var roles = OzoneCli.ParseRoles(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "admin", "om-roles-joiner-staging.json")));
+
+        roles.Should().NotBeNull();
+        roles!.Select(r => r.NodeId).Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+        roles.Single(r => r.Role == "LEADER").NodeId.Should().Be("ozone-om-0");
+    }
 }

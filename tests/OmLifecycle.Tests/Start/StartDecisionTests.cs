@@ -164,10 +164,31 @@ public sealed class StartDecisionTests
         ConfigWriter.Decommissioned(new MembershipYaml { Replicas = 5 }.Parse(), record.WithoutDecommissioned(["ozone-om-4"])).Should().BeEmpty();
     }
 
-    private static StartPlan Decide(MembershipYaml yaml, int self, RingView ring, BootstrapMarker? marker = null, OmVersionFile? version = null, RingRecord? record = null)
+    // Ratis' LeaderStateImpl lists a staging (catching-up) peer in the leader's Followers before the add
+    // commits: a joiner killed before it was confirmed is listed but may not be a voter.
+    [Fact]
+    public void A_listed_node_whose_bootstrap_was_never_confirmed_bootstraps_again_instead_of_starting_as_a_member()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 4, PreviousReplicas = 3 }, self: 3, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3"),
+            version: Version("ozone-om-3"), bootstrapUnconfirmed: true);
+
+        plan.Action.Should().Be(StartAction.Bootstrap);
+        plan.Reason.Should().Contain("never confirmed");
+        plan.ConfigNodes.Select(n => n.Id).Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3");
+    }
+
+    [Fact]
+    public void A_listed_node_that_never_ran_a_bootstrap_still_starts_as_a_member()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 3 }, self: 2, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"), version: Version("ozone-om-2"));
+
+        plan.Action.Should().Be(StartAction.Member);
+    }
+
+    private static StartPlan Decide(MembershipYaml yaml, int self, RingView ring, BootstrapMarker? marker = null, OmVersionFile? version = null, RingRecord? record = null, bool bootstrapUnconfirmed = false)
     {
         var doc = yaml.Parse();
-        return StartDecision.Decide(new StartFacts(doc, doc.NodeAt(self), marker, version, ring, record, KubernetesAvailable: true));
+        return StartDecision.Decide(new StartFacts(doc, doc.NodeAt(self), marker, version, ring, record, KubernetesAvailable: true, bootstrapUnconfirmed));
     }
 
     private static RingView NoRing() => RingView.Empty;
