@@ -56,6 +56,8 @@ public static class StartDecision
                     return new StartPlan(StartAction.WipeStale, $"{self.Id} was decommissioned (ring record) and the leader {ring.LeaderId} does not list it; its old data must go before it can join again.", [], false, false);
                 return Refuse($"The marker says {self.Id} is a member, but the leader {ring.LeaderId} does not have it in the Ratis configuration ({string.Join(", ", ring.Voters)}). Run 'om-lifecycle status' and, if the node was removed, 'om-lifecycle wipe --node {self.Id}' before it joins again.");
             }
+            if (!ring.HasLeader && f.Record?.Decommissioned.Contains(self.Id) == true)
+                return Wait($"{self.Id} was decommissioned (ring record) and its volume still holds the old ring's data; it waits for a leader to confirm that before it wipes the data and joins again, instead of starting as a member of a ring that removed it.");
             if (f.Version is null)
                 return Refuse($"The marker says {self.Id} is a member, but {OmVersionFile.PathIn(doc.MetadataDir)} is missing: the volume is incomplete. Run 'om-lifecycle status'; wipe it and let it join again if the ring has a majority without it.");
             return new StartPlan(StartAction.Member, $"{self.Id} has its bootstrap marker: it is a member and starts normally.", MemberList(f), false, false);

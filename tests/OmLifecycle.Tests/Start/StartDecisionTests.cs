@@ -134,6 +134,18 @@ public sealed class StartDecisionTests
     }
 
     [Fact]
+    public void A_decommissioned_node_with_its_old_marker_waits_for_a_leader_instead_of_starting_as_a_member()
+    {
+        // An Argo CD shrink leaves the volume (no wipe Job); when the node comes back and no leader
+        // answers for a moment, its old marker must not make it a member of a ring that removed it.
+        var plan = Decide(new MembershipYaml { Replicas = 4 }, self: 3, NoRing(), marker: Marker("ozone-om-3"), version: Version("ozone-om-3"),
+            record: RingRecord.Empty.WithDecommissioned("ozone-om-3") with { ActualVoters = ["ozone-om-0", "ozone-om-1", "ozone-om-2"] });
+
+        plan.Action.Should().Be(StartAction.Wait);
+        plan.Reason.Should().Contain("decommissioned");
+    }
+
+    [Fact]
     public void A_pod_beyond_the_desired_size_that_is_no_voter_is_refused()
     {
         var plan = Decide(new MembershipYaml { Replicas = 3 }, self: 4, ring: Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2"));
