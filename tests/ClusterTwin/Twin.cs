@@ -173,9 +173,27 @@ public sealed class Twin : IAsyncDisposable
         if (readable.Missing.Count > 0) failures.Add($"keys written earlier are not readable: {string.Join(", ", readable.Missing)}");
         // Elections pick their winners at random: say how to draw the same ones again.
         if (failures.Count > 0 && Sim.Read().ElectionSeed is { } seed) failures.Add($"the simulator's election seed was {seed}: run again with OZONE_SIM_SEED={seed} to replay its draws");
+        // A CI run keeps only what is printed: the last words of every OM that is not ready say why.
+        if (failures.Count > 0) PrintLogTailsOfUnreadyOms(index);
 
         return new StepReport(index, step.Name, Path.GetFileName(helm.Helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
             restarts, leaderChanges, calls, Math.Round(clock.Elapsed.TotalSeconds, 1), quorum.Samples, !released);
+    }
+
+    private void PrintLogTailsOfUnreadyOms(int index)
+    {
+        const int lines = 12, width = 600;
+        foreach (var pod in oms.Pods.Values.Where(p => !p.Ready))
+        {
+            foreach (var log in Directory.EnumerateFiles(pod.Sandbox.Dir, "*.log").Order(StringComparer.Ordinal))
+            {
+                // The container may still be writing it: share the file with the writer.
+                using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+                var tail = reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines).Select(l => l.Length > width ? l[..width] + "…" : l);
+                Console.Error.WriteLine($"twin: step {index}: {pod.Sandbox.Name} is not ready; the last {lines} lines of {Path.GetFileName(log)}:");
+                foreach (var line in tail) Console.Error.WriteLine($"    {line}");
+            }
+        }
     }
 
     private static void Check(List<string> failures, string what, IReadOnlyList<string>? expected, IReadOnlyList<string> actual)
