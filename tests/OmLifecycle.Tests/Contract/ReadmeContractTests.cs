@@ -13,7 +13,7 @@ namespace OmLifecycle.Tests.Contract;
 /// </summary>
 public sealed partial class ReadmeContractTests
 {
-    private static readonly string Readme = File.ReadAllText(Path.Combine(RepoRoot(), "helper", "README.md"));
+    private static readonly string Readme = File.ReadAllText(Path.Combine(Repository.Root, "helper", "README.md"));
 
     [Fact]
     public void The_exit_code_table_lists_every_exit_code_with_its_name()
@@ -42,7 +42,7 @@ public sealed partial class ReadmeContractTests
     [Fact]
     public void Only_EnvironmentVariables_reads_the_environment()
     {
-        var helper = Path.Combine(RepoRoot(), "helper");
+        var helper = Path.Combine(Repository.Root, "helper");
         var readers = Directory.EnumerateFiles(helper, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Where(f => File.ReadAllText(f).Contains("GetEnvironmentVariable", StringComparison.Ordinal))
@@ -95,13 +95,6 @@ public sealed partial class ReadmeContractTests
         section.Split('\n')
             .Where(line => line.StartsWith('|') && !line.StartsWith("|---", StringComparison.Ordinal))
             .Select(line => line.Trim().Trim('|').Split(" | ").Select(cell => cell.Trim()).ToArray());
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OzoneChart.slnx"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     [GeneratedRegex("^[A-Z][A-Z0-9_]+$")]
     private static partial Regex UpperCaseName();
