@@ -72,6 +72,20 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
 
     public IReadOnlyList<string> CreateVolume() => Exec(OmPod(0), "ozone", "sh", "volume", "create", "/twin");
 
-    private IReadOnlyList<string> Exec(string pod, params string[] command) =>
-        ["--namespace", Namespace, "exec", pod, "-c", "om", "--", .. command];
+    /// <summary>The SCM Ratis configuration, asked in the first SCM pod.</summary>
+    public IReadOnlyList<string> ScmRoles() => ExecIn(ScmPod, "scm", "ozone", "admin", "scm", "roles", "--json");
+
+    /// <summary>
+    /// Every datanode SCM knows. 2.1+ lists 100 by default and needs `--all` (ListInfoSubcommand);
+    /// 2.0 has no `--all`, so the runner asks again without it when this one fails.
+    /// </summary>
+    public IReadOnlyList<string> DatanodeList(bool all = true) =>
+        ExecIn(ScmPod, "scm", ["ozone", "admin", "datanode", "list", "--json", .. (string[])(all ? ["--all"] : [])]);
+
+    private string ScmPod => $"{OmStatefulSet[..^"-om".Length]}-scm-0";
+
+    private IReadOnlyList<string> Exec(string pod, params string[] command) => ExecIn(pod, "om", command);
+
+    private IReadOnlyList<string> ExecIn(string pod, string container, params string[] command) =>
+        ["--namespace", Namespace, "exec", pod, "-c", container, "--", .. command];
 }

@@ -62,6 +62,7 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             var leaderChanges = LeaderChanges(before.Term, after.Term);
             if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes (Raft term grew by): {leaderChanges} > {maxChanges}");
             if (after.Leader is null && after.Voters.Count > 0) failures.Add("the ring has no leader");
+            if (e.ScmMembers is not null || e.RegisteredDatanodes is not null) await CheckScmAsync(failures, e);
             foreach (var key in keys)
             {
                 if (await RunAsync(kubectl, commands.CatKey(key)) != 0) failures.Add($"key {key} is not readable");
@@ -103,6 +104,24 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
         var status = JsonNode.Parse(stdout)!;
         return new Observation(status["voters"]!.AsArray().Select(v => v!.GetValue<string>()).ToList(), status["leader"]?.GetValue<string>(), pendingWipe,
             status["term"]?.GetValue<long>());
+    }
+
+    /// <summary>The SCM ring and the registered datanodes, through the real `ozone admin` CLI in the first SCM pod.</summary>
+    private async Task CheckScmAsync(List<string> failures, Expectations e)
+    {
+        if (e.ScmMembers is { } expected)
+        {
+            var (code, output) = await CaptureAsync(kubectl, commands.ScmRoles());
+            if (code != 0 || RealClusterScm.ScmMembers(output) is not { } members) failures.Add($"scmMembers: 'ozone admin scm roles --json' gave no SCM ring (exit {code})");
+            else Compare(failures, "scmMembers", expected, members);
+        }
+        if (e.RegisteredDatanodes is { } count)
+        {
+            var (code, output) = await CaptureAsync(kubectl, commands.DatanodeList());
+            if (code != 0) (code, output) = await CaptureAsync(kubectl, commands.DatanodeList(all: false));
+            if (code != 0 || RealClusterScm.RegisteredDatanodes(output) is not { } registered) failures.Add($"registeredDatanodes: 'ozone admin datanode list --json' failed (exit {code})");
+            else if (registered != count) failures.Add($"registeredDatanodes: expected {count}, got {registered}");
+        }
     }
 
     private async Task<Dictionary<string, int>> RestartsAsync()
