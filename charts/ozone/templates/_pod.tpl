@@ -5,8 +5,8 @@
 ozone.pod.httpProbePath: what the HTTP probes of SCM, datanodes, S3G and Recon ask. Each web server
 is a BaseHttpServer (StorageContainerManagerHttpServer 9876, HddsDatanodeHttpServer 9882,
 S3GatewayWebAdminServer 19878, ReconHttpServer 9888) on hadoop-hdds/framework's HttpServer2, whose
-addDefaultServlets registers /jmx (ozone-facts-dn-scm.md reads SCM's Ratis state there); one small
-bean keeps the answer short. The probes send no credentials: with SPNEGO on the web UIs they would fail.
+addDefaultServlets registers /jmx. S3G's 19878 is ozone.s3g.webadmin.http-address in 2.0.0 and 2.1.0
+(ozone-default.xml, S3GatewayConfigKeys); 9878 is its S3 REST API. One small bean keeps the answer short. The probes send no credentials: with SPNEGO on the web UIs they would fail.
 */}}
 {{- define "ozone.pod.httpProbePath" -}}/jmx?qry=java.lang:type=Runtime{{- end -}}
 
