@@ -89,7 +89,7 @@ public sealed class ChartDefaultsTests
     [MemberData(nameof(Helms))]
     public async Task SCM_and_datanodes_use_datanode_host_names(string helm)
     {
-        // SCM resolves a decommission argument by host name only with this key (ozone-facts-dn-scm.md, "Host resolution"); pod IPs change on restart.
+        // SCM resolves a decommission argument by host name only with this key (SCMNodeManager's useHostname, Ozone 2.1.0); pod IPs change on restart.
         var result = await RenderAsync(helm);
 
         foreach (var name in new[] { "ozone-scm", "ozone-datanode", "ozone-om" })

@@ -4,8 +4,8 @@ using System.Net.Http;
 namespace OzoneSimulator.Tests;
 
 /// <summary>
-/// `ozone scm`, `ozone datanode`, `ozone s3g` and `ozone recon` as ../shared/ozone-facts-dn-scm.md
-/// (B1, A3, B4) and ozone-default.xml's ports say; the cluster twin runs the chart's commands against them.
+/// `ozone scm`, `ozone datanode`, `ozone s3g` and `ozone recon` as Ozone 2.0–2.2 run them
+/// (StorageContainerManagerStarter, HddsDatanodeService, Gateway, ReconServer) on ozone-default.xml's ports; the cluster twin runs the chart's commands against them.
 /// </summary>
 public sealed class ScmAndServiceDaemonTests : IDisposable
 {
@@ -109,7 +109,7 @@ public sealed class ScmAndServiceDaemonTests : IDisposable
         File.Exists(ScmVersion.PathIn(Meta(1))).Should().BeFalse();
     }
 
-    // StorageContainerManager refuses storage that is not initialized [inferred]: a plain start on an empty volume exits non-zero.
+    // StorageContainerManager's constructor refuses storage that is not INITIALIZED (StorageContainerManager.java, 2.1.0): a plain start on an empty volume exits non-zero.
     [Fact]
     public async Task Start_without_init_fails()
     {

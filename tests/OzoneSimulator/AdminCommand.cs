@@ -4,7 +4,8 @@ namespace OzoneSimulator;
 
 /// <summary>
 /// `ozone admin [--set=k=v]… om roles|getserviceroles|decommission|transfer …`: GetServiceRolesSubcommand,
-/// DecommissionOMSubcommand and TransferOmLeaderSubCommand as ozone-facts.md describes them.
+/// DecommissionOMSubcommand and TransferOmLeaderSubCommand (hadoop-ozone/cli-admin, Ozone 2.0–2.2), answered
+/// as the leader's OMAdminProtocolServerSideImpl does.
 /// </summary>
 public sealed class AdminCommand(SimState state)
 {

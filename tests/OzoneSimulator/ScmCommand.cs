@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 namespace OzoneSimulator;
 
 /// <summary>
-/// `ozone scm [--init [--clusterid ID] | --bootstrap]` as ../shared/ozone-facts-dn-scm.md B1 describes
+/// `ozone scm [--init [--clusterid ID] | --bootstrap]` as Ozone 2.0–2.2 runs it
 /// (StorageContainerManagerStarter, StorageContainerManager.scmInit/scmBootstrap, SCMHAManagerImpl.start):
 /// --init and --bootstrap are one-shot and exit; a plain start joins the ring if it is not a peer
 /// yet and serves its web server until SIGTERM.
@@ -74,7 +74,8 @@ public sealed class ScmCommand(SimState state, SimConfig config)
     /// </summary>
     private async Task<int> ServeAsync(ScmIdentity self)
     {
-        // [inferred] StorageContainerManager's constructor refuses storage that is not INITIALIZED.
+        // StorageContainerManager's constructor refuses storage that is not INITIALIZED ("Please make sure you
+        // have run 'ozone scm --init'…", StorageContainerManager.java, 2.1.0), so the process fails to start.
         var version = ScmVersion.Read(self.MetadataDir) ?? throw new SimExit(255, "SCM not initialized due to storage config failure.");
         var ip = self.Ip ?? throw new SimExit(1, $"Unable to resolve {self.Host} for the SCM web server.");
         ScmStateFile.Update(state, c =>

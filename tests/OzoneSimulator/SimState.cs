@@ -16,7 +16,8 @@ public sealed class RunningNode
     /// The OM's in-memory peer map (OzoneManager#peerNodesMap, Ozone 2.0-2.2): read from its
     /// ozone-site.xml at start without the ids listed as decommissioned, then changed only by the
     /// ring's own adds and removals (addOMNodeToPeers, removeOMNodeFromPeers). The leader checks a
-    /// decommission against it, not against Ratis (ozone-facts.md, "Removing an OM").
+    /// decommission against it, not against Ratis (OMAdminProtocolServerSideImpl#decommission: getPeerNode,
+    /// else "OM node not present in the OM peer list.", Ozone 2.1.0).
     /// </summary>
     public List<string> Peers { get; set; } = [];
 }

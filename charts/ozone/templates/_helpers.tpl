@@ -224,7 +224,7 @@ timeouts:
   value: "/data/storage"
 - name: OZONE-SITE.XML_ozone.network.flexible.fqdn.resolution.enabled
   value: "true"
-{{- /* SCM keys datanodes by the host name they report, not by reverse DNS of a pod IP that changes on restart (ozone-facts-dn-scm.md, "Host resolution"). */}}
+{{- /* SCM keys datanodes by the host name they report, not by reverse DNS of a pod IP that changes on restart (SCMNodeManager: hdds.datanode.use.datanode.hostname decides whether a datanode is keyed by host name or IP, Ozone 2.1.0). */}}
 - name: OZONE-SITE.XML_hdds.datanode.use.datanode.hostname
   value: "true"
 {{- if .Values.recon.enabled }}
