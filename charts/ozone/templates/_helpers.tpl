@@ -73,16 +73,30 @@ app.kubernetes.io/component: {{ .component }}
 {{- printf "{id}.%s.%s.svc.%s" (include "ozone.om.headless" .) .Release.Namespace .Values.clusterDomain -}}
 {{- end -}}
 
+{{/*
+ozone.pod.host: the DNS name of pod .ordinal of StatefulSet .statefulSet, through the headless
+Service every component has (<statefulSet>-headless, named in _component.tpl); pass
+(dict "ctx" $ "statefulSet" "ozone-om" "ordinal" 0).
+*/}}
+{{- define "ozone.pod.host" -}}
+{{- printf "%s-%d.%s-headless.%s.svc.%s" .statefulSet (int .ordinal) .statefulSet .ctx.Release.Namespace .ctx.Values.clusterDomain -}}
+{{- end -}}
+
 {{/* ozone.om.host: the host of OM ordinal .ordinal; pass (dict "ctx" $ "ordinal" 0). */}}
 {{- define "ozone.om.host" -}}
-{{- printf "%s-%d.%s.%s.svc.%s" (include "ozone.om.name" .ctx) (int .ordinal) (include "ozone.om.headless" .ctx) .ctx.Release.Namespace .ctx.Values.clusterDomain -}}
+{{- include "ozone.pod.host" (dict "ctx" .ctx "statefulSet" (include "ozone.om.name" .ctx) "ordinal" .ordinal) -}}
+{{- end -}}
+
+{{/* ozone.scm.host: the host of SCM ordinal .ordinal; pass (dict "ctx" $ "ordinal" 0). */}}
+{{- define "ozone.scm.host" -}}
+{{- include "ozone.pod.host" (dict "ctx" .ctx "statefulSet" (include "ozone.scm.name" .ctx) "ordinal" .ordinal) -}}
 {{- end -}}
 
 {{/* ozone.scm.hosts: the SCM hosts, comma separated. */}}
 {{- define "ozone.scm.hosts" -}}
 {{- $hosts := list -}}
 {{- range $i := until (int .Values.scm.replicas) -}}
-{{- $hosts = append $hosts (printf "%s-%d.%s.%s.svc.%s" (include "ozone.scm.name" $) $i (include "ozone.scm.headless" $) $.Release.Namespace $.Values.clusterDomain) -}}
+{{- $hosts = append $hosts (include "ozone.scm.host" (dict "ctx" $ "ordinal" $i)) -}}
 {{- end -}}
 {{- join "," $hosts -}}
 {{- end -}}
@@ -215,7 +229,7 @@ timeouts:
 - name: OZONE-SITE.XML_ozone.scm.names
   value: {{ include "ozone.scm.hosts" . | quote }}
 - name: OZONE-SITE.XML_ozone.scm.client.address
-  value: {{ printf "%s-0.%s.%s.svc.%s" (include "ozone.scm.name" .) (include "ozone.scm.headless" .) .Release.Namespace .Values.clusterDomain | quote }}
+  value: {{ include "ozone.scm.host" (dict "ctx" . "ordinal" 0) | quote }}
 - name: OZONE-SITE.XML_ozone.scm.datanode.id.dir
   value: "/data"
 - name: OZONE-SITE.XML_ozone.metadata.dirs
@@ -238,7 +252,7 @@ timeouts:
   value: {{ include "ozone.scm.nodeIds" . | quote }}
 {{- range $i := until (int .Values.scm.replicas) }}
 - name: OZONE-SITE.XML_ozone.scm.address.{{ include "ozone.clusterId" $ }}.{{ include "ozone.scm.name" $ }}-{{ $i }}
-  value: {{ printf "%s-%d.%s.%s.svc.%s" (include "ozone.scm.name" $) $i (include "ozone.scm.headless" $) $.Release.Namespace $.Values.clusterDomain | quote }}
+  value: {{ include "ozone.scm.host" (dict "ctx" $ "ordinal" $i) | quote }}
 {{- end }}
 - name: OZONE-SITE.XML_ozone.scm.primordial.node.id
   value: {{ include "ozone.scm.primordialNode" . | quote }}
