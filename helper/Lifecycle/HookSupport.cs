@@ -61,7 +61,7 @@ public static class HookSupport
     /// The client config of a decommission: only the running voters besides the leaving node, and
     /// the leaving node (with its address) as decommissioned. Ozone asks every active node of the
     /// client's own config for its file, running or not, and a stopped one fails the command
-    /// (DecommissionOMSubcommand, ozone-facts.md). Inside an OM pod start owns ozone-site.xml.
+    /// (DecommissionOMSubcommand, Ozone 2.0–2.2). Inside an OM pod start owns ozone-site.xml.
     /// </summary>
     public static void PrepareDecommissionClientConfig(LifecycleContext ctx, RingView view, RingRecord? record, OmNode leaving)
     {

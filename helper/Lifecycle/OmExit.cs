@@ -5,7 +5,8 @@ namespace OmLifecycle.Lifecycle;
 /// <summary>
 /// What an exited or stuck `ozone om` means for `start`, read from its stderr (OzoneStderr), never
 /// from the exit code alone: exit 1 is the bootstrap pre-check, but also dbInconsistentMarker, a
-/// failed snapshot install and the launcher's unwritable dirs (ozone-facts.md, "Exit codes").
+/// failed snapshot install and the launcher's unwritable dirs (OzoneManagerStarter, OzoneManager,
+/// ozone-functions.sh; the stderr lines are in tests/fixtures/ozone/stderr).
 /// </summary>
 public static class OmExit
 {

@@ -9,8 +9,8 @@ namespace OmLifecycle.Lifecycle;
 
 /// <summary>
 /// `scale-in` and `decommission`: take OMs out of the ring ONE AT A TIME, highest ordinal first,
-/// so that a majority of the current Ratis configuration runs at every moment (design.md, "the
-/// quorum trap"). Every step is recorded in the ring ConfigMap before it happens, and every run
+/// so that a majority of the current Ratis configuration runs at every moment (docs/architecture.md,
+/// "Shrinking: the quorum trap"). Every step is recorded in the ring ConfigMap before it happens, and every run
 /// starts again from the live ring, so a rerun after a kill finishes the job. Only one runs at a
 /// time (<see cref="ScaleInLock"/>): a rerun after Helm's --timeout waits for the old Job's pod.
 /// </summary>
@@ -178,7 +178,8 @@ public sealed class ScaleIn(LifecycleContext ctx)
 
     /// <summary>
     /// The leader checks a decommission against its in-memory peer map, built at its start without
-    /// the ids then listed as decommissioned (ozone-facts.md, "Removing an OM"): a leader that
+    /// the ids then listed as decommissioned (OMAdminProtocolServerSideImpl#decommission
+    /// looks the node up with OzoneManager#getPeerNode, Ozone 2.1.0): a leader that
     /// restarted after <paramref name="node"/> was listed does not know it, while Ratis still counts
     /// it. Another running voter may have started before; leadership moves there, once per voter.
     /// </summary>

@@ -28,7 +28,7 @@ public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMa
 public sealed record StartPlan(StartAction Action, string Reason, IReadOnlyList<OmNode> ConfigNodes, bool NeedsInit, bool NeedsMarker);
 
 /// <summary>
-/// Decides what an OM does at start (design.md "om-lifecycle start"). Pure: the live ring decides
+/// Decides what an OM does at start (docs/architecture.md, "Starting an OM"). Pure: the live ring decides
 /// member or joiner; the lookup delta is only a hint.
 /// </summary>
 public static class StartDecision

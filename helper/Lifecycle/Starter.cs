@@ -8,7 +8,7 @@ using OmLifecycle.Volume;
 namespace OmLifecycle.Lifecycle;
 
 /// <summary>
-/// `start -- ozone om`: the OM entrypoint (design.md "om-lifecycle start"). Decides from the
+/// `start -- ozone om`: the OM entrypoint (docs/architecture.md, "Starting an OM"). Decides from the
 /// volume and the live ring, runs Ozone, confirms membership through Ratis' own state, writes the
 /// marker, then supervises the OM and keeps its ozone-site.xml in step with the membership.
 /// </summary>
