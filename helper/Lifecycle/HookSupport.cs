@@ -81,7 +81,7 @@ public static class HookSupport
             var (view, _, _) = await ObserveAsync(ctx, cancellationToken);
             if (done(view)) return view;
             if (ctx.Clock.GetUtcNow() > deadline)
-                throw LifecycleException.Deadline($"Waited {within.TotalSeconds:0} s for {what}; the live ring shows leader {view.LeaderId ?? "NONE"} and voters {string.Join(", ", view.Voters)}. Run the same command again to resume.");
+                throw LifecycleException.Deadline($"Waited {within.TotalSeconds:0} s for {what}; the live ring shows leader {view.LeaderId ?? "NONE"}{(view.LeaderProblem is { } why ? $" ({why})" : "")} and voters {string.Join(", ", view.Voters)}. Run the same command again to resume.");
             await ctx.PauseAsync(cancellationToken);
         }
     }

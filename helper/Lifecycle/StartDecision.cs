@@ -67,12 +67,12 @@ public static class StartDecision
         {
             // The leader's Followers lists a peer that is still catching up: a node whose bootstrap was never
             // confirmed may not be a voter, so it bootstraps again (a no-change SetConfiguration succeeds in Ratis).
+            if (isVoter && f.Version is null)
+                return LostVolume(f);
             if (isVoter && !f.BootstrapUnconfirmed)
                 return new StartPlan(StartAction.Member,
-                    f.Version is null
-                        ? $"The leader {ring.LeaderId} lists {self.Id} as a voter and the volume is empty: init, then start as a member."
-                        : $"The leader {ring.LeaderId} lists {self.Id} as a voter: it is a member whose marker was not written yet.",
-                    MemberList(f), f.Version is null, true);
+                    $"The leader {ring.LeaderId} lists {self.Id} as a voter: it is a member whose marker was not written yet.",
+                    MemberList(f), false, true);
 
             var ahead = doc.Nodes.Where(n => n.Ordinal < self.Ordinal && !ring.IsVoter(n.Id)).Select(n => n.Id).ToList();
             if (ahead.Count > 0)
@@ -93,11 +93,38 @@ public static class StartDecision
                 $"No ring exists yet and this is a first install: {self.Id} initialises with all {doc.Replicas} initial members.",
                 doc.Nodes, f.Version is null, true);
 
-        var asked = string.Join(", ", ring.Probes.Values.Select(p => $"{p.NodeId}: {p.Problem ?? p.State?.Role}"));
-        return Wait($"No OM ring with a leader answers ({asked}) and this is not a first install, so {self.Id} waits instead of starting a new ring.");
+        var asked = string.Join(", ", ring.Probes.Values.Select(p => $"{p.NodeId}: {p.Problem ?? p.State?.Role.Trim()}"));
+        var unbelieved = ring.LeaderProblem is { } why ? $" No claim to lead is believed: {why}." : "";
+        if (f.Version is null && f.Record?.ActualVoters.Contains(self.Id) == true)
+            return Wait($"{self.Id} is a recorded voter and its volume came back empty (no marker, no VERSION), but no confirmed leader answers ({asked}).{unbelieved} It joins again with '--bootstrap' only once a leader with a majority without it confirms it; it never starts as a member on an empty volume.");
+        return Wait($"No OM ring with a leader answers ({asked}) and this is not a first install, so {self.Id} waits instead of starting a new ring.{unbelieved}");
 
         static StartPlan Refuse(string why) => new(StartAction.Refuse, why, [], false, false);
         static StartPlan Wait(string why) => new(StartAction.Wait, why, [], false, false);
+    }
+
+    /// <summary>
+    /// The leader lists this node as a voter but its volume is empty: its disk was lost (or it is an
+    /// initial member that never ran; nothing on the volume tells these apart, so the harsher reading
+    /// wins). Its Raft log and votes are gone, so starting it as a plain member would let it vote and
+    /// acknowledge as if it had them. Ozone's documented recovery is `ozone om --bootstrap` again with
+    /// the same node id on an empty disk (ozone-facts.md, "Releases and open bugs"): the leader keeps
+    /// the configuration and sends the node its checkpoint. That is safe only while the other voters
+    /// are a majority without it.
+    /// </summary>
+    private static StartPlan LostVolume(StartFacts f)
+    {
+        var self = f.Self;
+        var ring = f.Ring;
+        var others = ring.AliveVoters.Where(v => v != self.Id).ToList();
+        if (!RingView.IsMajority(others.Count, ring.Voters.Count))
+            return new StartPlan(StartAction.Wait,
+                $"The leader {ring.LeaderId} lists {self.Id} as a voter but its volume is empty (no marker, no VERSION): its data was lost. Only {others.Count} of the {ring.Voters.Count} voters ({string.Join(", ", others)}) run without it, not a majority, so it waits instead of bootstrapping again; start the other OMs first.",
+                [], false, false);
+        var list = ring.Voters.Where(v => f.Doc.OrdinalOf(v) is not null).Select(f.Doc.NodeFor).Append(self).DistinctBy(n => n.Id).OrderBy(n => n.Ordinal).ToList();
+        return new StartPlan(StartAction.Bootstrap,
+            $"The leader {ring.LeaderId} lists {self.Id} as a voter but its volume is empty (no marker, no VERSION): its data was lost. {others.Count} of the {ring.Voters.Count} voters run without it, a majority, so it bootstraps again with the same node id (Ozone's recovery for a lost OM disk) and gets the leader's checkpoint, instead of starting as a member with no Raft log.",
+            list, false, true);
     }
 
     /// <summary>

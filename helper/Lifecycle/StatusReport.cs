@@ -46,6 +46,7 @@ public sealed class StatusReport(LifecycleContext ctx)
     {
         var text = new StringBuilder();
         text.AppendLine($"ring {ctx.Doc.ServiceId}: desired {ctx.Doc.Replicas} voters, leader {ring.LeaderId ?? "NONE"}{(ring.LeaderTerm is { } term ? $" (term {term})" : "")}");
+        if (ring.LeaderProblem is { } unbelieved) text.AppendLine($"no leader believed: {unbelieved}");
         text.AppendLine($"{"NODE",-24} {"VOTER",-6} {"ALIVE",-6} {"ROLE",-10} {"DESIRED",-8} NOTE");
         var ids = ring.Voters.Concat(ctx.Doc.Nodes.Select(n => n.Id)).Concat(ring.Probes.Keys).Distinct()
             .OrderBy(id => ctx.Doc.OrdinalOf(id) ?? int.MaxValue);

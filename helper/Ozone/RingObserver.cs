@@ -10,13 +10,16 @@ public sealed class RingObserver(MembershipDocument doc, IRatisJmx jmx)
     {
         var probes = new Dictionary<string, NodeProbe>(StringComparer.Ordinal);
         await ProbeAllAsync(candidates, probes, cancellationToken);
-        var leader = Leader(probes.Values);
-        if (leader is null) return new RingView(null, [], probes, null);
+        // Every node a claimant names is asked too: its voters decide whether the claim is believed.
+        var claimed = probes.Values.Select(p => p.State).OfType<RaftServerState>().Where(s => s.IsLeader)
+            .SelectMany(s => s.Followers.Append(s.Id)).Distinct(StringComparer.Ordinal);
+        var unasked = claimed.Where(v => !probes.ContainsKey(v) && doc.OrdinalOf(v) is not null).Select(doc.NodeFor).ToList();
+        await ProbeAllAsync(unasked, probes, cancellationToken);
+        var (leader, problem) = LeaderConfirmation.Confirm(probes.Values);
+        if (leader is null) return new RingView(null, [], probes, null, problem);
 
         var voters = new List<string> { leader.Id };
         voters.AddRange(leader.Followers.Where(f => f != leader.Id).Distinct());
-        var unasked = voters.Where(v => !probes.ContainsKey(v) && doc.OrdinalOf(v) is not null).Select(doc.NodeFor).ToList();
-        await ProbeAllAsync(unasked, probes, cancellationToken);
         var ordered = voters.OrderBy(v => doc.OrdinalOf(v) ?? int.MaxValue).ThenBy(v => v, StringComparer.Ordinal).ToList();
         return new RingView(leader.Id, ordered, probes, leader.GroupId);
     }
@@ -29,8 +32,4 @@ public sealed class RingObserver(MembershipDocument doc, IRatisJmx jmx)
         var results = await Task.WhenAll(nodes.Select(n => jmx.ProbeAsync(n.Id, n.Host, doc.Ports.Http, cancellationToken)));
         foreach (var probe in results) into[probe.NodeId] = probe;
     }
-
-    /// <summary>The node that says it leads, at the highest term when two say so (an old leader not yet told).</summary>
-    private static RaftServerState? Leader(IEnumerable<NodeProbe> probes) =>
-        probes.Select(p => p.State).OfType<RaftServerState>().Where(s => s.IsLeader).OrderByDescending(s => s.Term).FirstOrDefault();
 }

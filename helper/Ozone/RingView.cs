@@ -2,9 +2,11 @@ namespace OmLifecycle.Ozone;
 
 /// <summary>
 /// The live ring as the leader's Ratis server reports it: the voters are the leader plus its
-/// Followers (not `roles`, which also lists configured nodes that never joined).
+/// Followers (not `roles`, which also lists configured nodes that never joined). Only a leader a
+/// majority confirms (<see cref="LeaderConfirmation"/>) is named; <see cref="LeaderProblem"/> says why
+/// a node that claims to lead was not believed.
 /// </summary>
-public sealed record RingView(string? LeaderId, IReadOnlyList<string> Voters, IReadOnlyDictionary<string, NodeProbe> Probes, string? GroupId)
+public sealed record RingView(string? LeaderId, IReadOnlyList<string> Voters, IReadOnlyDictionary<string, NodeProbe> Probes, string? GroupId, string? LeaderProblem = null)
 {
     public static RingView Empty { get; } = new(null, [], new Dictionary<string, NodeProbe>(), null);
 

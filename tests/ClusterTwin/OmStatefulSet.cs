@@ -113,6 +113,35 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         });
     }
 
+    /// <summary>
+    /// The pod's disk is lost and replaced by an empty one: the container dies with no preStop, every
+    /// persistent volume it mounts comes back empty (same claim, no files), then the kubelet restarts
+    /// it. Twin only: on a real cluster this means deleting the PVC and the pod by hand.
+    /// </summary>
+    public async Task LoseVolumeAsync(int ordinal)
+    {
+        RunningPod? pod;
+        lock (gate) pods.TryGetValue(ordinal, out pod);
+        if (pod is null) return;
+        // Deleting keeps the controller from restarting the container while the volume is emptied.
+        pod.Deleting = true;
+        try
+        {
+            try { pod.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            await pod.Process.WaitForExitAsync();
+            var claimsRoot = Path.GetFullPath(cluster.PvcDir(""));
+            foreach (var dir in pod.Sandbox.Volumes.Values.Where(d => Path.GetFullPath(d).StartsWith(claimsRoot, StringComparison.Ordinal) && Directory.Exists(d)))
+            {
+                foreach (var file in Directory.EnumerateFiles(dir)) File.Delete(file);
+                foreach (var sub in Directory.EnumerateDirectories(dir)) Directory.Delete(sub, recursive: true);
+            }
+        }
+        finally
+        {
+            pod.Deleting = false;
+        }
+    }
+
     /// <summary>Kills the container's main process only (the kubelet restarts the container).</summary>
     public void KillContainer(int ordinal)
     {

@@ -15,7 +15,7 @@ public sealed record Expectations(
 /// <param name="Timeout">helm --timeout for this step (Helm's default 5m when not given); the twin scales it (<see cref="TwinClock"/>).</param>
 /// <param name="Atomic">helm --atomic: a failed install/upgrade is rolled back to the previous revision.</param>
 /// <param name="ApiFault">api-fault: which API requests fail from this step on, how, and for how long.</param>
-/// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it) or node-loss.</param>
+/// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it), node-loss or lose-volume (crash with its volumes emptied; twin only).</param>
 public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true,
     TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, bool DeleteVolumes = false, ApiFaultStep? ApiFault = null)
 {
@@ -51,8 +51,8 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
         TimeSpan? Duration(string key) => Text(s, key) is not { } text ? null
             : TwinClock.ParseDuration(text) ?? throw new FormatException($"step '{name}': {key}: '{text}' is not a duration; write it as Helm's --timeout takes it, e.g. 5m, 90s or 1m30s.");
         var mode = Text(s, "mode") ?? "graceful";
-        if (mode is not ("graceful" or "crash" or "node-loss"))
-            throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), crash (the container is killed and restarted) or node-loss.");
+        if (mode is not ("graceful" or "crash" or "node-loss" or "lose-volume"))
+            throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), crash (the container is killed and restarted), node-loss or lose-volume (the container is killed and its volumes come back empty).");
         var atomic = Text(s, "atomic") ?? "false";
         if (atomic is not ("true" or "false")) throw new FormatException($"step '{name}': atomic: '{atomic}' must be true or false.");
         var apiFault = Text(s, "action") == "api-fault" ? ApiFaultStep.Parse(name, key => Text(s, key)) : null;

@@ -112,6 +112,7 @@ public sealed class Twin : IAsyncDisposable
                 switch (step.Mode)
                 {
                     case "crash": oms.KillContainer(ordinal); break;
+                    case "lose-volume": await oms.LoseVolumeAsync(ordinal); break;
                     // No Kubernetes controller recreates it; the step says when the node comes back (default 5m, twin time).
                     case "node-loss": oms.LoseNode(ordinal, TwinClock.Of(step.RecreateAfter ?? TimeSpan.FromMinutes(5))); break;
                     default: await oms.DeletePodAsync(ordinal, graceful: true); break;
@@ -171,6 +172,7 @@ public sealed class Twin : IAsyncDisposable
         if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
         foreach (var member in after.Voters.Where(v => !after.WithData.Contains(v))) failures.Add($"member {member} has no data on its volume");
         if (readable.Missing.Count > 0) failures.Add($"keys written earlier are not readable: {string.Join(", ", readable.Missing)}");
+        if (Sim.Read().LostLog is { Count: > 0 } amnesiac) failures.Add($"voters started as plain members without their Raft log (a lost volume, then --init and 'ozone om'): {string.Join(", ", amnesiac)}; Raft's safety no longer holds (Ozone's recovery is '--bootstrap' with the same node id)");
         // Elections pick their winners at random: say how to draw the same ones again.
         if (failures.Count > 0 && Sim.Read().ElectionSeed is { } seed) failures.Add($"the simulator's election seed was {seed}: run again with OZONE_SIM_SEED={seed} to replay its draws");
         // A CI run keeps only what is printed: the last words of every OM that is not ready say why.

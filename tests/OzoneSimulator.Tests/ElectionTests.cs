@@ -113,6 +113,55 @@ public sealed class ElectionTests : IDisposable
         ring.ElectionDueAt.Should().BeNull();
     }
 
+    // ratis-server impl/LeaderStateImpl#checkLeadership (Ratis 3.1–3.2): a leader steps down only after
+    // the max election timeout without answers from a majority; meanwhile the majority elects a newer leader.
+    [Fact]
+    public void A_leader_cut_off_from_its_majority_still_says_LEADER_at_its_old_term_while_the_majority_elects_a_newer_one()
+    {
+        var ring = Ring(3, seed: 11);
+        var now = ElectFirstLeader(ring);
+        var old = ring.Leader!;
+        var oldTerm = ring.Term;
+
+        ring.Isolated = [old];
+        Election.Reconcile(ring, now);
+        Election.Reconcile(ring, ring.ElectionDueAt!.Value);
+        var newer = ring.Leader;
+        var oldBean = RaftBean(ring, old);
+
+        newer.Should().NotBeNull().And.NotBe(old);
+        RaftBean(ring, newer!)["CurrentTerm"]!.GetValue<long>().Should().BeGreaterThan(oldTerm);
+        oldBean["Role"]!.GetValue<string>().Should().Be("   LEADER", "it has not noticed yet that it lost its majority");
+        oldBean["LeaderId"]!.GetValue<string>().Should().Be(old);
+        oldBean["CurrentTerm"]!.GetValue<long>().Should().Be(oldTerm);
+        (ring.StaleLeader!.StepsDownAt - now).TotalSeconds.Should().BeGreaterThanOrEqualTo(Election.MinimumTimeoutSeconds + Election.TimeoutSpreadSeconds);
+    }
+
+    [Fact]
+    public void A_cut_off_leader_steps_down_after_its_window_and_follows_the_new_leader_once_the_partition_heals()
+    {
+        var ring = Ring(3, seed: 11);
+        var now = ElectFirstLeader(ring);
+        var old = ring.Leader!;
+        ring.Isolated = [old];
+        Election.Reconcile(ring, now);
+        Election.Reconcile(ring, ring.ElectionDueAt!.Value);
+
+        Election.Reconcile(ring, ring.StaleLeader!.StepsDownAt);
+        var steppedDown = RaftBean(ring, old);
+        ring.Isolated = [];
+        Election.Reconcile(ring, ring.ElectionDueAt ?? now);
+        var healed = RaftBean(ring, old);
+
+        steppedDown["Role"]!.GetValue<string>().Trim().Should().NotBe("LEADER");
+        steppedDown["LeaderId"].Should().BeNull();
+        healed["Role"]!.GetValue<string>().Should().Be(" FOLLOWER");
+        healed["LeaderId"]!.GetValue<string>().Should().Be(ring.Leader);
+    }
+
+    private static System.Text.Json.Nodes.JsonNode RaftBean(Ring ring, string id) =>
+        System.Text.Json.Nodes.JsonNode.Parse(JmxServer.Beans(ring, id, 9872, "Ratis:*"))!["beans"]![0]!;
+
     private Ring Ring(int n, int? seed)
     {
         var ring = new Ring { ElectionSeed = seed, GroupId = "group-TEST" };

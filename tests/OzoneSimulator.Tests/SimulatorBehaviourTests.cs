@@ -117,6 +117,56 @@ public sealed class SimulatorBehaviourTests : IDisposable
         File.ReadAllText(Path.Combine(cluster.Metadata(3), "om.db", "keys.json")).Should().Contain("hello");
     }
 
+    // Ozone's docs (2026-01, ozone-facts.md): an OM whose disk was lost runs `ozone om --bootstrap` again
+    // with the same node id; the leader keeps the configuration (a no-change SetConfiguration) and sends its data.
+    [Fact]
+    public async Task An_empty_voter_that_bootstraps_again_with_its_own_id_gets_the_leaders_data_back()
+    {
+        await cluster.FormRingAsync(3);
+        await PutKeyAsync("hello");
+        await LoseDiskAsync(2);
+
+        cluster.Start(2, "--bootstrap");
+        await cluster.UntilAsync(r => r.Running.ContainsKey("om2") && File.Exists(Path.Combine(cluster.Metadata(2), "om.db", "keys.json")), "om2 rejoined");
+
+        File.ReadAllText(Path.Combine(cluster.Metadata(2), "om.db", "keys.json")).Should().Contain("hello");
+        var ring = cluster.State.Read();
+        ring.Voters.Should().Equal("om0", "om1", "om2");
+        ring.LostLog.Should().BeEmpty();
+    }
+
+    // Ratis (RaftStorageImpl, StartupOption RECOVER) formats a new storage for a missing dir: a voter started
+    // plainly on an empty volume votes with no log and no record of its votes. Harsher than Ozone, which would
+    // later install the leader's checkpoint: the simulator gives it no data and records the broken safety.
+    [Fact]
+    public async Task An_empty_voter_started_as_a_plain_member_is_recorded_as_having_lost_its_raft_log()
+    {
+        await cluster.FormRingAsync(3);
+        await PutKeyAsync("hello");
+        await LoseDiskAsync(2);
+        (await cluster.RunAsync(2, "om", "--init")).Code.Should().Be(0);
+
+        cluster.Start(2);
+        await cluster.UntilAsync(r => r.Running.ContainsKey("om2"), "om2 started");
+
+        cluster.State.Read().LostLog.Should().Equal("om2");
+        File.Exists(Path.Combine(cluster.Metadata(2), "om.db", "keys.json")).Should().BeFalse();
+    }
+
+    private async Task PutKeyAsync(string value)
+    {
+        var file = Path.Combine(cluster.Root, "v.txt");
+        File.WriteAllText(file, value);
+        (await cluster.RunAsync(0, "sh", "key", "put", "/vol/b/k", file)).Code.Should().Be(0);
+    }
+
+    private async Task LoseDiskAsync(int i)
+    {
+        System.Diagnostics.Process.GetProcessById(cluster.State.Read().Running[$"om{i}"].Pid).Kill();
+        await cluster.UntilAsync(r => !r.Running.ContainsKey($"om{i}") && r.Leader is not null, $"om{i} stopped and the others lead");
+        Directory.Delete(cluster.Metadata(i), recursive: true);
+    }
+
     // OzoneManagerStarter.java: LEADER_UNDETERMINED when no leader can add the node
     [Fact]
     public async Task Bootstrap_without_a_leader_fails_with_exit_255()

@@ -21,6 +21,15 @@ public static class Election
     /// <summary>OzoneManagerRatisServer: the maximum election timeout is the minimum plus 200 ms.</summary>
     public const double TimeoutSpreadSeconds = 0.2;
 
+    /// <summary>
+    /// How long a leader cut off from its majority goes on saying LEADER. ratis-server
+    /// impl/LeaderStateImpl#checkLeadership (Ratis 3.1–3.2) steps it down (LOST_MAJORITY_HEARTBEATS)
+    /// only once it has led for the max election timeout and fewer than a majority of followers answered
+    /// within that timeout; the check runs on the leader's own loop, so the simulator holds the claim for
+    /// twice the max timeout (the harsher reading).
+    /// </summary>
+    public const double StepDownSeconds = 2 * (MinimumTimeoutSeconds + TimeoutSpreadSeconds);
+
     /// <summary>The seed a replay passes in; without it each ring draws one and keeps it in ring.json.</summary>
     public const string SeedVariable = "OZONE_SIM_SEED";
 
@@ -33,7 +42,8 @@ public static class Election
         {
             if (!Liveness.IsAlive(node.Pid, node.StartTicks)) ring.Running.Remove(id);
         }
-        var alive = ring.Voters.Where(ring.Running.ContainsKey).ToList();
+        TrackIsolation(ring, now);
+        var alive = ring.Voters.Where(ring.Reachable).ToList();
         if (ring.PendingRemoval is { } leaving && ring.Leader is not null && HasJointMajority(ring, leaving))
         {
             // The joint configuration commits as soon as both majorities are back.
@@ -78,6 +88,31 @@ public static class Election
             OmData.WriteKeys(ring.Running[follower].MetadataDir, logs[ring.Leader]);
     }
 
+    /// <summary>
+    /// A leader cut off from the others keeps its claim (<see cref="StepDownSeconds"/>) while the rest
+    /// elect a new leader at a higher term; an isolated voter keeps the term it last heard. Once the
+    /// partition heals, the higher term reaches them and they follow the current leader.
+    /// </summary>
+    private static void TrackIsolation(Ring ring, DateTimeOffset now)
+    {
+        foreach (var id in ring.IsolatedTerms.Keys.Where(id => !ring.Isolated.Contains(id) || !ring.Running.ContainsKey(id)).ToList())
+            ring.IsolatedTerms.Remove(id);
+        foreach (var id in ring.Isolated.Where(id => ring.Running.ContainsKey(id) && ring.Voters.Contains(id)))
+            ring.IsolatedTerms.TryAdd(id, ring.Term);
+        if (ring.StaleLeader is { } stale && (!ring.IsolatedTerms.ContainsKey(stale.Id) || now >= stale.StepsDownAt))
+            ring.StaleLeader = null;
+        if (ring.Leader is { } leader && ring.Isolated.Contains(leader) && ring.Running.ContainsKey(leader))
+        {
+            ring.StaleLeader = new StaleLeadership
+            {
+                Id = leader, Term = ring.Term, StepsDownAt = now + TimeSpan.FromSeconds(StepDownSeconds * SimState.TimeScale),
+                Followers = ring.Voters.Concat(ring.PendingJoiners).Where(v => v != leader).Distinct().ToList(),
+            };
+            ring.Leader = null;
+            ring.ElectionDueAt = null;
+        }
+    }
+
     private static int? SeedFromEnvironment() =>
         int.TryParse(Environment.GetEnvironmentVariable(SeedVariable), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var seed) ? seed : null;
 
@@ -91,8 +126,8 @@ public static class Election
     public static bool HasJointMajority(Ring ring, string leaving)
     {
         var staying = ring.Voters.Where(v => v != leaving).ToList();
-        return HasMajority(ring.Voters.Count(ring.Running.ContainsKey), ring.Voters.Count)
-            && HasMajority(staying.Count(ring.Running.ContainsKey), staying.Count);
+        return HasMajority(ring.Voters.Count(ring.Reachable), ring.Voters.Count)
+            && HasMajority(staying.Count(ring.Reachable), staying.Count);
     }
 
     /// <summary>
@@ -102,8 +137,8 @@ public static class Election
     public static bool HasJointMajorityForAdd(Ring ring, string joining)
     {
         var grown = ring.Voters.Append(joining).Distinct().ToList();
-        return HasMajority(ring.Voters.Count(ring.Running.ContainsKey), ring.Voters.Count)
-            && HasMajority(grown.Count(ring.Running.ContainsKey), grown.Count);
+        return HasMajority(ring.Voters.Count(ring.Reachable), ring.Voters.Count)
+            && HasMajority(grown.Count(ring.Reachable), grown.Count);
     }
 
     public static int Ordinal(string nodeId)

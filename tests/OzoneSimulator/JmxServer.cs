@@ -70,11 +70,19 @@ public sealed class JmxServer(SimState state, string nodeId, string serviceId, s
         // A removed OM that keeps running campaigns; the leader tells it to shut its Ratis server down, and the bean goes.
         if (isVoter || !ring.Removed.Contains(nodeId))
         {
-            var leader = isVoter ? ring.Leader : null;
+            var stale = ring.StaleLeader is { } s && s.Id == nodeId ? s : null;
+            // An isolated voter hears no leader: it keeps the term it last knew (pre-vote does not raise it).
+            var isolatedTerm = ring.IsolatedTerms.TryGetValue(nodeId, out var t) ? t : (long?)null;
+            var leader = stale is not null ? nodeId : isolatedTerm is not null ? null : isVoter ? ring.Leader : null;
             // A joiner is a FOLLOWER of the ring's group that has heard from no leader yet; a voter with no leader campaigns.
             var role = leader == nodeId ? "LEADER" : isVoter && leader is null ? "CANDIDATE" : "FOLLOWER";
             var followers = new JsonArray();
-            if (leader == nodeId)
+            if (stale is not null)
+            {
+                // LeaderStateImpl#checkLeadership has not stepped it down yet: it still lists its old configuration.
+                foreach (var v in stale.Followers) followers.Add($"{v}|{ring.Running.GetValueOrDefault(v)?.Host ?? v}:{ratisPort}");
+            }
+            else if (leader == nodeId)
             {
                 // LeaderStateImpl (Ratis 3.1–3.2) starts a log appender for a staging peer before the
                 // configuration change, and getFollowers lists every appender: a joiner still catching up shows too.
@@ -87,7 +95,7 @@ public sealed class JmxServer(SimState state, string nodeId, string serviceId, s
                 ["modelerType"] = "org.apache.ratis.server.impl.RaftServerJmxAdapter",
                 ["Id"] = nodeId,
                 ["LeaderId"] = leader,
-                ["CurrentTerm"] = isVoter ? ring.Term : 0,
+                ["CurrentTerm"] = stale?.Term ?? isolatedTerm ?? (isVoter ? ring.Term : 0),
                 ["GroupId"] = group,
                 // RoleInfo.toString(): String.format("%9s", role).
                 ["Role"] = role.PadLeft(9),
@@ -100,7 +108,7 @@ public sealed class JmxServer(SimState state, string nodeId, string serviceId, s
             ["name"] = "Hadoop:service=OzoneManager,name=OMHAMetrics",
             ["modelerType"] = "OMHAMetrics",
             ["tag.NodeId"] = nodeId,
-            ["OzoneManagerHALeaderState"] = isVoter && ring.Leader == nodeId ? 1 : 0,
+            ["OzoneManagerHALeaderState"] = isVoter && (ring.Leader == nodeId || ring.StaleLeader?.Id == nodeId) ? 1 : 0,
         });
         var pattern = "^" + Regex.Escape(query.Length == 0 ? "*" : query).Replace("\\*", ".*") + "$";
         var matching = new JsonArray(beans.Where(b => Regex.IsMatch((string)b["name"]!, pattern)).ToArray<JsonNode?>());

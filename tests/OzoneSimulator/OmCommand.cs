@@ -49,7 +49,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 
-        Register(nodeId, host, metadataDir, svc, formRing: !bootstrap);
+        Register(nodeId, host, metadataDir, svc, bootstrap);
         try
         {
             if (bootstrap)
@@ -87,12 +87,23 @@ public sealed class OmCommand(SimState state, SimConfig config)
     }
 
     /// <summary>Registers the running process; the first normal start with no group forms it from its node list.</summary>
-    private void Register(string nodeId, string host, string metadataDir, string svc, bool formRing)
+    private void Register(string nodeId, string host, string metadataDir, string svc, bool bootstrap)
     {
         var pid = Environment.ProcessId;
         var nodes = config.Nodes(svc);
-        state.Update(r =>
+        var formRing = !bootstrap;
+        var group = Ring.GroupIdFor(svc);
+        var hadLog = OmData.HasRaftLog(metadataDir, group);
+        // Ratis formats (or finds) its storage before the server joins the group.
+        OmData.WriteRaftMeta(metadataDir, group, 0);
+        var lostLog = state.Update(r =>
         {
+            // A voter that ran before and starts as a plain member without its Raft log (its disk was lost,
+            // then `--init`): Ratis formats a new storage with the configured group (RaftStorageImpl, StartupOption
+            // RECOVER on a missing dir) and the node votes and acknowledges as if it remembered. Ozone would
+            // later install the leader's checkpoint; the harsher simulator never gives it the data and records it.
+            var lost = !bootstrap && !hadLog && r.Voters.Contains(nodeId) && r.Started.Contains(nodeId);
+            if (lost && !r.LostLog.Contains(nodeId)) r.LostLog.Add(nodeId);
             r.Running[nodeId] = new RunningNode
             {
                 Pid = pid, StartTicks = Liveness.StartTicks(pid), ConfPath = config.Path ?? "", MetadataDir = metadataDir, Host = host,
@@ -103,11 +114,14 @@ public sealed class OmCommand(SimState state, SimConfig config)
                 r.GroupId = Ring.GroupIdFor(svc);
                 r.Voters = [.. nodes];
             }
-            // A voter that restarts catches up from the leader's log.
-            if (r.Voters.Contains(nodeId) && r.Leader is { } leader && leader != nodeId && r.Running.TryGetValue(leader, out var l))
+            // A voter that restarts with its log catches up from the leader's log.
+            if (!lost && r.Voters.Contains(nodeId) && r.Leader is { } leader && leader != nodeId && r.Running.TryGetValue(leader, out var l))
                 OmData.WriteKeys(metadataDir, OmData.ReadKeys(l.MetadataDir));
-            return 0;
+            if (r.Voters.Contains(nodeId) && !r.Started.Contains(nodeId)) r.Started.Add(nodeId);
+            return lost;
         });
+        if (lostLog)
+            Console.Error.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss,fff} [main] WARN server.RaftServer: {nodeId}: formatting a new Raft storage for {group}: a voter of this group starts with no log and no record of its votes.");
     }
 
     /// <summary>
@@ -172,6 +186,9 @@ public sealed class OmCommand(SimState state, SimConfig config)
             r.PendingJoiners.Remove(nodeId);
             r.Removed.Remove(nodeId);
             if (!r.Voters.Contains(nodeId)) r.Voters.Add(nodeId);
+            if (!r.Started.Contains(nodeId)) r.Started.Add(nodeId);
+            // Bootstrapping again with the same id is Ozone's recovery for a lost disk: the leader's checkpoint restores it.
+            r.LostLog.Remove(nodeId);
             // Every OM applies the add to its peer map (OzoneManager#addOMNodeToPeers).
             foreach (var (id, node) in r.Running)
                 if (id != nodeId && !node.Peers.Contains(nodeId)) node.Peers.Add(nodeId);

@@ -12,6 +12,22 @@ public static class OmData
 
     public static string DbPath(string metadataDir) => Path.Combine(metadataDir, "om.db", "keys.json");
 
+    /// <summary>
+    /// Ratis' persisted term and vote (RaftStorageDirectory's current/raft-meta, ratis-server 3.1–3.2),
+    /// under the OM's Ratis dir (`ratis` up to 2.1, `om.ratis` from 2.2: ozone-facts.md). A volume
+    /// without it has no Raft log and no memory of its votes.
+    /// </summary>
+    public static string RaftMetaPath(string metadataDir, string groupId) => Path.Combine(metadataDir, "ratis", groupId.Replace("group-", "", StringComparison.Ordinal), "current", "raft-meta");
+
+    public static bool HasRaftLog(string metadataDir, string groupId) => File.Exists(RaftMetaPath(metadataDir, groupId));
+
+    public static void WriteRaftMeta(string metadataDir, string groupId, long term)
+    {
+        var path = RaftMetaPath(metadataDir, groupId);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, $"term={term}\n");
+    }
+
     public static Dictionary<string, string>? ReadVersion(string metadataDir)
     {
         var path = VersionPath(metadataDir);

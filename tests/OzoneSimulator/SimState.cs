@@ -42,12 +42,43 @@ public sealed class Ring
     public int? ElectionSeed { get; set; }
     public Dictionary<string, RunningNode> Running { get; set; } = [];
 
+    /// <summary>Nodes cut off from their Ratis peers (copied from faults.json at every update); their HTTP server still answers.</summary>
+    public List<string> Isolated { get; set; } = [];
+
+    /// <summary>A leader cut off from its majority that has not stepped down yet: it still answers LEADER at its old term.</summary>
+    public StaleLeadership? StaleLeader { get; set; }
+
+    /// <summary>The term each isolated voter last heard of: it hears no leader, and pre-vote keeps it from raising its term.</summary>
+    public Dictionary<string, long> IsolatedTerms { get; set; } = [];
+
+    /// <summary>Voters that have run with a Raft log (ratis/ on their volume): each later start must find that log again.</summary>
+    public List<string> Started { get; set; } = [];
+
+    /// <summary>
+    /// Voters started as plain members on a volume whose Raft log was lost (a voter's empty disk, then
+    /// `--init` and `ozone om`): they vote and acknowledge with no memory of earlier terms, which breaks
+    /// Raft's safety. The twin fails any step that ends with one.
+    /// </summary>
+    public List<string> LostLog { get; set; } = [];
+
+    /// <summary>Whether a voter takes part in Ratis: running and not cut off.</summary>
+    public bool Reachable(string nodeId) => Running.ContainsKey(nodeId) && !Isolated.Contains(nodeId);
+
     /// <summary>
     /// Ozone names the Ratis group after the service id (`UUID.nameUUIDFromBytes(serviceId)`,
     /// OzoneManagerRatisServer); Ratis prints a group id as "group-" and the UUID's last 12 hex digits.
     /// </summary>
     public static string GroupIdFor(string serviceId) =>
         "group-" + Convert.ToHexString(System.Security.Cryptography.MD5.HashData(System.Text.Encoding.UTF8.GetBytes(serviceId)))[20..];
+}
+
+/// <summary>What a leader cut off from its majority still says until it steps down.</summary>
+public sealed class StaleLeadership
+{
+    public string Id { get; set; } = "";
+    public long Term { get; set; }
+    public List<string> Followers { get; set; } = [];
+    public DateTimeOffset StepsDownAt { get; set; }
 }
 
 /// <summary>Fault switches the tests and the twin flip in faults.json.</summary>
@@ -59,6 +90,9 @@ public sealed class Faults
     public bool RefuseTransfer { get; set; }
     public List<string> GarbageJmx { get; set; } = [];
     public List<ForcedExit> ForcedExits { get; set; } = [];
+
+    /// <summary>Nodes cut off from their Ratis peers (a network partition); their JMX still answers whoever asks.</summary>
+    public List<string> Isolated { get; set; } = [];
 
     /// <summary>Nodes whose `ozone om --init` waits for SCM until they are taken off this list.</summary>
     public List<string> ScmUnreachable { get; set; } = [];
@@ -97,6 +131,7 @@ public sealed class SimState(string dir)
         Directory.CreateDirectory(Dir);
         using var lockFile = AcquireLock();
         var ring = ReadRing();
+        ring.Isolated = [.. Faults().Isolated];
         Election.Reconcile(ring);
         var result = change(ring);
         Election.Reconcile(ring);

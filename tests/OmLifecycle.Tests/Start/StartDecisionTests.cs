@@ -197,6 +197,40 @@ public sealed class StartDecisionTests
         plan.Action.Should().Be(StartAction.Member);
     }
 
+    // Ozone's docs recover an OM whose disk was lost with `ozone om --bootstrap` and the same node id
+    // (ozone-facts.md): an empty volume has no Raft log and no vote record, so it never starts as a plain member.
+    [Fact]
+    public void A_voter_whose_volume_came_back_empty_bootstraps_again_with_its_own_id_while_the_others_keep_a_majority()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 3 }, self: 2, ring: Ring("ozone-om-0", down: ["ozone-om-2"], "ozone-om-0", "ozone-om-1", "ozone-om-2"),
+            record: RingRecord.Empty with { ActualVoters = ["ozone-om-0", "ozone-om-1", "ozone-om-2"] });
+
+        plan.Action.Should().Be(StartAction.Bootstrap);
+        plan.Reason.Should().Contain("volume is empty").And.Contain("same node id");
+        plan.ConfigNodes.Select(n => n.Id).Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2");
+        plan.NeedsMarker.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_voter_whose_volume_came_back_empty_waits_when_the_others_are_no_majority_without_it()
+    {
+        // Five voters; 4 lost its disk and only 0 and 1 answer without it (a view taken while 2 and 3 stop).
+        var plan = Decide(new MembershipYaml { Replicas = 5 }, self: 4, ring: Ring("ozone-om-0", down: ["ozone-om-2", "ozone-om-3", "ozone-om-4"], "ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3", "ozone-om-4"));
+
+        plan.Action.Should().Be(StartAction.Wait);
+        plan.Reason.Should().Contain("not a majority").And.Contain("2 of the 5");
+    }
+
+    [Fact]
+    public void A_recorded_voter_whose_volume_came_back_empty_waits_for_a_confirmed_leader_and_says_so()
+    {
+        var plan = Decide(new MembershipYaml { Replicas = 3 }, self: 2, ring: RingView.Empty with { LeaderProblem = "ozone-om-0 says it leads at term 4, but only ozone-om-0 of its 3 voters confirm it" },
+            record: RingRecord.Empty with { ActualVoters = ["ozone-om-0", "ozone-om-1", "ozone-om-2"] });
+
+        plan.Action.Should().Be(StartAction.Wait);
+        plan.Reason.Should().Contain("came back empty").And.Contain("only ozone-om-0 of its 3 voters");
+    }
+
     private static StartPlan Decide(MembershipYaml yaml, int self, RingView ring, BootstrapMarker? marker = null, OmVersionFile? version = null, RingRecord? record = null, bool bootstrapUnconfirmed = false)
     {
         var doc = yaml.Parse();
@@ -205,9 +239,13 @@ public sealed class StartDecisionTests
 
     private static RingView NoRing() => RingView.Empty;
 
-    private static RingView Ring(string leader, params string[] voters)
+    private static RingView Ring(string leader, params string[] voters) => Ring(leader, [], voters);
+
+    private static RingView Ring(string leader, string[] down, params string[] voters)
     {
-        var probes = voters.ToDictionary(v => v, v => new NodeProbe(v, new RaftServerState(v, leader, 1, "group-1", v == leader ? "LEADER" : "FOLLOWER", []), null));
+        var probes = voters.ToDictionary(v => v, v => down.Contains(v)
+            ? new NodeProbe(v, null, "connection refused")
+            : new NodeProbe(v, new RaftServerState(v, leader, 1, "group-1", v == leader ? "LEADER" : "FOLLOWER", []), null));
         return new RingView(leader, voters, probes, "group-1");
     }
 
