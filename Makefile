@@ -52,7 +52,8 @@ build: ## Build every project
 
 .PHONY: test
 test: tools release-check helper build ## Run every test offline (helper, simulator, chart, cluster twin scenarios)
-	./scripts/test.sh
+	./scripts/in-own-network.sh dotnet test OzoneChart.slnx -c Release --no-build --nologo -v quiet --logger "console;verbosity=normal"
+	./scripts/scenarios.sh
 
 .PHONY: lint
 lint: tools ## Lint the chart like `ct lint` does (helm lint, yamllint, Chart.yaml, schema) and the workflows
