@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using k8s;
 using k8s.Models;
@@ -34,7 +35,11 @@ public static class Helm
             All<T>().SingleOrDefault(o => o.Metadata.Name == name) ?? throw new InvalidOperationException($"no {typeof(T).Name} {name} in:\n{Stdout}");
     }
 
-    /// <summary>`helm template`; with a kubeconfig, `--dry-run=server` so that lookup reads that API server.</summary>
+    /// <summary>
+    /// `helm template`; with a kubeconfig, `--dry-run=server` so that lookup reads that API server.
+    /// Without one the output depends only on the chart and the arguments, so each distinct command
+    /// line is rendered once per test run and shared (many classes render the same values).
+    /// </summary>
     public static Task<Result> TemplateAsync(string helm, IDictionary<string, string>? set = null, string release = "ozone", string ns = "default", string? kubeconfig = null, params string[] extra)
     {
         var args = new List<string> { "template", release, ChartDir, "--namespace", ns };
@@ -45,8 +50,14 @@ public static class Helm
             if (helm == "helm4") args.Add("--disable-openapi-validation");
         }
         args.AddRange(extra);
-        return RunAsync(Path.Combine(ToolsDir, helm), args);
+        var exe = Path.Combine(ToolsDir, helm);
+        if (kubeconfig is not null) return RunAsync(exe, args);
+        var key = string.Join('\0', args.Prepend(exe));
+        return Renders.GetOrAdd(key, _ => new Lazy<Task<Result>>(() => RunAsync(exe, args))).Value;
     }
+
+    /// <summary>Offline renders by command line; Lazy so that tests asking at once start one helm, not two.</summary>
+    private static readonly ConcurrentDictionary<string, Lazy<Task<Result>>> Renders = new();
 
     /// <summary>
     /// `helm install --dry-run`, whose output ends with the rendered NOTES.txt. With a kubeconfig,

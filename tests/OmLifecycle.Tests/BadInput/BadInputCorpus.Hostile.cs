@@ -90,7 +90,7 @@ public static partial class BadInputCorpus
         yield return Doc("replicas true", "replicas: 3", "replicas: true", "'replicas'");
         yield return Doc("replicas a string", "replicas: 3", "replicas: three", "'replicas'");
         yield return Doc("replicas null", "replicas: 3", "replicas: null", "'replicas'");
-        yield return Doc("timeouts.command text", "command: 120", "command: soon", "'timeouts.command'");
+        yield return Doc("timeouts.command text", $"command: {Sandbox.CommandTimeoutSeconds}", "command: soon", "'timeouts.command'");
         yield return Doc("serviceId of 64 characters", "serviceId: ozone", "serviceId: " + new string('o', 64), "'serviceId'");
         yield return Doc("serviceId empty", "serviceId: ozone", "serviceId: \"\"", "'serviceId'");
         yield return Doc("serviceId upper case", "serviceId: ozone", "serviceId: Ozone", "'serviceId' is 'Ozone'");

@@ -99,13 +99,13 @@ public static partial class BadInputCorpus
             for (var i = 0; i < 1_000; i++) text.Append(' ', i + 1).Append("a:\n");
             return text.ToString();
         }, "nested");
-        yield return Doc("timeouts.command above a day (Polly's limit)", "command: 120", "command: 86401", "'timeouts.command' is 86401", "86400");
+        yield return Doc("timeouts.command above a day (Polly's limit)", $"command: {Sandbox.CommandTimeoutSeconds}", "command: 86401", "'timeouts.command' is 86401", "86400");
         yield return Doc("timeouts.bootstrap above a day", "bootstrap: 900", "bootstrap: 86401", "'timeouts.bootstrap' is 86401", "86400");
         yield return Doc("timeouts.waitForTurn of int.MaxValue", "waitForTurn: 3600", "waitForTurn: 2147483647", "'timeouts.waitForTurn'", "86400");
         yield return Doc("timeouts.decommission beyond a whole number", "decommission: 600", "decommission: 99999999999999", "'timeouts.decommission'", "whole number");
-        yield return Doc("timeouts.command 0", "command: 120", "command: 0", "'timeouts.command' is 0", "above 0");
-        yield return Doc("timeouts.command negative", "command: 120", "command: -5", "'timeouts.command' is -5");
-        yield return Doc("timeouts.command a fraction", "command: 120", "command: 1.5", "'timeouts.command' is '1.5'", "whole number");
+        yield return Doc("timeouts.command 0", $"command: {Sandbox.CommandTimeoutSeconds}", "command: 0", "'timeouts.command' is 0", "above 0");
+        yield return Doc("timeouts.command negative", $"command: {Sandbox.CommandTimeoutSeconds}", "command: -5", "'timeouts.command' is -5");
+        yield return Doc("timeouts.command a fraction", $"command: {Sandbox.CommandTimeoutSeconds}", "command: 1.5", "'timeouts.command' is '1.5'", "whole number");
         yield return Doc("metadataDir '//'", "metadataDir: {dir}/data", "metadataDir: //", "'paths.metadataDir' is '//'", "absolute");
         yield return Doc("metadataDir '/.'", "metadataDir: {dir}/data", "metadataDir: /.", "'paths.metadataDir' is '/.'");
         yield return Doc("metadataDir '/'", "metadataDir: {dir}/data", "metadataDir: /", "'paths.metadataDir' is '/'");

@@ -24,8 +24,16 @@ public sealed class Sandbox : IDisposable
     /// <summary>start's heartbeat directory; not part of the "no files left behind" check (it is per-container scratch).</summary>
     public string RunDir => Path.Combine(Dir, "run");
 
+    /// <summary>
+    /// timeouts.command of the sandbox's document: how long a hook command retries a failing API
+    /// before exit 5. Short, so that the cases of a down, failing or hanging API reach that exit in
+    /// seconds (the chart's 120 s made each of them take about 100 s) through the same retries.
+    /// </summary>
+    public const int CommandTimeoutSeconds = 3;
+
     /// <summary>A document as the chart renders it; hosts are loopback addresses nobody answers on, so probes fail fast.</summary>
-    public string ValidDocument() => new MembershipYaml { HostPattern = "127.9.{ordinal}.1", MetadataDir = DataDir }.Render();
+    public string ValidDocument() =>
+        new MembershipYaml { HostPattern = "127.9.{ordinal}.1", MetadataDir = DataDir, CommandTimeout = CommandTimeoutSeconds }.Render();
 
     /// <summary>The valid document with one piece of text replaced.</summary>
     public void WriteDocument(string find, string replace)
