@@ -274,10 +274,14 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     [Fact]
     public async Task A_container_that_keeps_exiting_is_restarted_after_a_doubling_back_off()
     {
-        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", shape: c => c.Args = ["/bin/sh", "-c", "exit 1"]);
+        var starts = Path.Combine(work, "starts");
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", shape: c => c.Args = ["/bin/sh", "-c", $"date +%s.%N >> {starts}; exit 1"]);
 
-        await Until(() => controller.Starts.GetValueOrDefault("demo-om-0") >= 4, "three restarts");
+        await Until(() => File.Exists(starts) && File.ReadAllLines(starts).Length >= 4, "three restarts");
 
+        var at = File.ReadAllLines(starts).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        (at[2] - at[1]).Should().BeGreaterThanOrEqualTo(TwinClock.OfSeconds(10).TotalSeconds, "the second restart waits 10 s (twin time) after the exit");
+        (at[3] - at[2]).Should().BeGreaterThanOrEqualTo(TwinClock.OfSeconds(20).TotalSeconds, "the third waits 20 s");
         controller.Pods[0].Backoff.Applied.Take(3).Should().Equal(TimeSpan.Zero, TwinClock.OfSeconds(10), TwinClock.OfSeconds(20));
         controller.Events.Should().Contain(e => e.Contains("CrashLoopBackOff", StringComparison.Ordinal));
     }
