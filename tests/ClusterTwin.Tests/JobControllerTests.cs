@@ -65,6 +65,7 @@ public sealed class JobControllerTests : IDisposable
         outcome.Reason.Should().Be(JobController.DeadlineExceeded);
         jobs.PodsCreated["slow"].Should().HaveCount(1, "no retry after the deadline");
         jobs.Running.Should().BeEmpty("the pod's container was stopped");
+        cluster.Api.Store.List(Cluster.Kind("v1", "Pod")!, "default").Should().BeEmpty("the Job controller deletes the active pods of a Job past its deadline");
     }
 
     private static V1Job Job(string name, string[] command, int backoffLimit, long? activeDeadlineSeconds = null) => new()

@@ -51,7 +51,7 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
         var failures = 0;
         while (!ended.IsCancellationRequested)
         {
-            if (await RunPodAsync(job, ended.Token, removePod: deleted.Token)) return new Outcome(true, null, failures + 1);
+            if (await RunPodAsync(job, ended.Token)) return new Outcome(true, null, failures + 1);
             if (ended.IsCancellationRequested) break;
             failures++;
             // The Job fails once its failed pods exceed backoffLimit (job_controller.go exceedsBackoffLimit).
@@ -82,7 +82,7 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
     }
 
     /// <summary>One attempt: a new pod, its init containers in order, then the container; success is exit 0 of each. The Pod object says Running, then Succeeded or Failed.</summary>
-    private async Task<bool> RunPodAsync(V1Job job, CancellationToken stop, CancellationToken removePod)
+    private async Task<bool> RunPodAsync(V1Job job, CancellationToken stop)
     {
         var name = job.Metadata.Name;
         // Each attempt is a new pod with a generated name (<job>-<5 random characters>, apiserver
@@ -104,8 +104,8 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
             Running.TryRemove(new KeyValuePair<string, (Process, PodRuntime.PodSandbox)>(name, (process, sandbox)));
             if (process.ExitCode != 0 || stop.IsCancellationRequested) { ok = false; break; }
         }
-        // A deleted Job's pods go with it; a Job past its deadline keeps its pods' objects, Failed.
-        if (removePod.IsCancellationRequested) cluster.Delete("v1", "Pod", podName);
+        // A deleted Job's pods go with it, and a Job past its deadline deletes its active pods (job_controller.go deleteActivePods).
+        if (stop.IsCancellationRequested) cluster.Delete("v1", "Pod", podName);
         else PutPod(podName, name, ok ? "Succeeded" : "Failed");
         return ok;
     }
