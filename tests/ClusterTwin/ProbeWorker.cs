@@ -37,11 +37,12 @@ public sealed class ProbeWorker(ProbeKind kind, V1Probe spec, DateTime container
     public TimeSpan InitialDelay => TwinClock.OfSeconds(spec.InitialDelaySeconds ?? 0);
 
     /// <summary>
-    /// How long one run may take: timeoutSeconds (default 1) in twin time, but never less than one
-    /// real second, because a process start or an HTTP round trip here takes as long as on a node
-    /// and does not shrink with the twin's clock.
+    /// How long one run may take: timeoutSeconds (default 1) in real seconds, the one timer the twin
+    /// does not scale, because a run is a process start or an HTTP round trip, which takes as long
+    /// here as on a node (longer on a loaded test machine). Scaled, a 10 s liveness timeout became
+    /// 1 s, and a loaded machine had the OMs killed for slow process starts (api-outage, Helm 4).
     /// </summary>
-    public TimeSpan Timeout => TimeSpan.FromTicks(Math.Max(TwinClock.OfSeconds(spec.TimeoutSeconds ?? 1).Ticks, TimeSpan.FromSeconds(1).Ticks));
+    public TimeSpan Timeout => TimeSpan.FromSeconds(spec.TimeoutSeconds ?? 1);
 
     private int FailureThreshold => spec.FailureThreshold ?? 3;
 
