@@ -15,7 +15,7 @@ public sealed class HttpProbeTests
 
     private static readonly V1Container Container = new() { Name = "s3g", Ports = [new V1ContainerPort { Name = "web", ContainerPort = 19878 }, new V1ContainerPort { Name = "rest", ContainerPort = 9878 }] };
 
-    private static Task<bool> Probe(string port, string path) => HttpProbe.PassesAsync(Ip, Container, new V1HTTPGetAction { Port = port, Path = path }, 5);
+    private static Task<bool> Probe(string port, string path) => HttpProbe.PassesAsync(Ip, Container, new V1HTTPGetAction { Port = port, Path = path }, TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task Passes_only_for_a_success_status_on_the_named_port_that_serves()

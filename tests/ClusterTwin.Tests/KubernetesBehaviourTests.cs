@@ -6,7 +6,7 @@ namespace ClusterTwin.Tests;
 
 /// <summary>
 /// The Kubernetes behaviours the twin reproduces, each on its own. Pods here run `sleep` (or a
-/// tiny shell probe) instead of Ozone, so the controller is tested without om-lifecycle.
+/// tiny shell probe) instead of Ozone, so the controller and the kubelet are tested without om-lifecycle.
 /// </summary>
 public sealed class KubernetesBehaviourTests : IAsyncLifetime
 {
@@ -220,6 +220,76 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         await Until(() => controller.Starts.GetValueOrDefault("demo-om-0") == 2, "a restart");
     }
 
+    // Kubernetes docs "Configure Liveness, Readiness and Startup Probes" and pkg/kubelet/prober/worker.go: a
+    // liveness failure past failureThreshold kills the container (kuberuntime_container.go killContainer runs
+    // preStop first) and the kubelet restarts it in the same pod.
+    [Fact]
+    public async Task A_container_whose_liveness_probe_keeps_failing_is_stopped_through_its_preStop_and_restarted_in_the_same_pod()
+    {
+        var alive = Path.Combine(work, "alive");
+        var stopped = Path.Combine(work, "prestop-ran");
+        File.WriteAllText(alive, "");
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", preStop: ["/bin/sh", "-c", $"echo stopped >> {stopped}"], shape: c =>
+            c.LivenessProbe = new V1Probe { Exec = new V1ExecAction { Command = ["/usr/bin/test", "-e", alive] }, PeriodSeconds = 1, FailureThreshold = 3 });
+        await Until(() => controller.IsReady(0), "a ready pod");
+        var uid = cluster.Get("v1", "Pod", "demo-om-0")!["metadata"]!["uid"]!.GetValue<string>();
+
+        File.Delete(alive);
+
+        await Until(() => controller.Starts["demo-om-0"] >= 2, "the container restarted by the kubelet");
+        File.ReadAllText(stopped).Should().StartWith("stopped", "the preStop hook ran before the kill");
+        controller.Events.Should().Contain(e => e.Contains("Liveness probe failed 3 times", StringComparison.Ordinal));
+        cluster.Get("v1", "Pod", "demo-om-0")!["metadata"]!["uid"]!.GetValue<string>().Should().Be(uid, "the pod stays; only its container restarts");
+    }
+
+    [Fact]
+    public async Task Liveness_is_not_probed_until_the_startup_probe_has_succeeded()
+    {
+        var gate = Path.Combine(work, "started-gate");
+        var runs = Path.Combine(work, "startup-runs");
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", shape: c =>
+        {
+            c.StartupProbe = new V1Probe { Exec = new V1ExecAction { Command = ["/bin/sh", "-c", $"echo run >> {runs}; test -e {gate}"] }, PeriodSeconds = 1, FailureThreshold = 1000 };
+            c.LivenessProbe = new V1Probe { Exec = new V1ExecAction { Command = ["/bin/false"] }, PeriodSeconds = 1, FailureThreshold = 1 };
+        });
+
+        await Until(() => File.Exists(runs) && File.ReadAllLines(runs).Length >= 5, "five startup probe runs");
+        controller.Starts["demo-om-0"].Should().Be(1, "a liveness probe that always fails must not run before startup passed");
+        controller.IsReady(0).Should().BeFalse("a container that has not started is not ready");
+
+        File.WriteAllText(gate, "");
+
+        await Until(() => controller.Starts["demo-om-0"] >= 2, "the liveness probe, now running, kills the container");
+    }
+
+    [Fact]
+    public async Task A_startup_probe_that_never_passes_kills_the_container_at_its_failure_threshold()
+    {
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", shape: c =>
+            c.StartupProbe = new V1Probe { Exec = new V1ExecAction { Command = ["/bin/false"] }, PeriodSeconds = 1, FailureThreshold = 2 });
+
+        await Until(() => controller.Starts.GetValueOrDefault("demo-om-0") >= 2, "a restart after two failed startup probes");
+
+        controller.Events.Should().Contain(e => e.Contains("Startup probe failed 2 times", StringComparison.Ordinal));
+        controller.IsReady(0).Should().BeFalse();
+    }
+
+    // Docs "Pod Lifecycle: Container restarts"; kuberuntime_manager.go doBackOff: at once, then 10 s, 20 s, … (twin time).
+    [Fact]
+    public async Task A_container_that_keeps_exiting_is_restarted_after_a_doubling_back_off()
+    {
+        var starts = Path.Combine(work, "starts");
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", shape: c => c.Args = ["/bin/sh", "-c", $"date +%s.%N >> {starts}; exit 1"]);
+
+        await Until(() => File.Exists(starts) && File.ReadAllLines(starts).Length >= 4, "three restarts");
+
+        var at = File.ReadAllLines(starts).Select(l => double.Parse(l, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        (at[2] - at[1]).Should().BeGreaterThanOrEqualTo(TwinClock.OfSeconds(10).TotalSeconds, "the second restart waits 10 s (twin time) after the exit");
+        (at[3] - at[2]).Should().BeGreaterThanOrEqualTo(TwinClock.OfSeconds(20).TotalSeconds, "the third waits 20 s");
+        controller.Pods[0].Backoff.Applied.Take(3).Should().Equal(TimeSpan.Zero, TwinClock.OfSeconds(10), TwinClock.OfSeconds(20));
+        controller.Events.Should().Contain(e => e.Contains("CrashLoopBackOff", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_pod_name_resolves_only_while_the_pod_exists_or_a_stand_in_slice_names_it()
     {
@@ -313,7 +383,7 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         """;
 
     /// <summary>A StatefulSet whose pods sleep; `marker` changes the template, `readinessFile` gates readiness.</summary>
-    private void PutStatefulSet(int replicas, string policy, string marker, string? readinessFile = null, long? gracePeriod = null, string[]? preStop = null)
+    private void PutStatefulSet(int replicas, string policy, string marker, string? readinessFile = null, long? gracePeriod = null, string[]? preStop = null, Action<V1Container>? shape = null)
     {
         var sts = new V1StatefulSet
         {
@@ -349,6 +419,7 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
                 VolumeClaimTemplates = [new V1PersistentVolumeClaim { Metadata = new V1ObjectMeta { Name = "data" } }],
             },
         };
+        shape?.Invoke(sts.Spec.Template.Spec.Containers[0]);
         cluster.Put(JsonNode.Parse(KubernetesJson.Serialize(sts))!.AsObject());
     }
 

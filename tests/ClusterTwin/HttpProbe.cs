@@ -6,21 +6,21 @@ namespace ClusterTwin;
 /// The kubelet's httpGet probe (Kubernetes v1.35 pkg/probe/http/http.go and pkg/kubelet/prober):
 /// GET http://&lt;pod IP&gt;:&lt;port&gt;&lt;path&gt;, the port a number or the name of one of the
 /// container's ports; a status from 200 to 399 passes, anything else, a refused connection or no
-/// answer within timeoutSeconds (default 1) fails. A port name the container lacks fails too.
+/// answer within the probe's timeout fails. A port name the container lacks fails too.
 /// </summary>
 public static class HttpProbe
 {
     private static readonly HttpClient Client = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan };
 
-    public static async Task<bool> PassesAsync(string podIp, V1Container container, V1HTTPGetAction get, int timeoutSeconds)
+    /// <param name="timeout">The probe's timeoutSeconds as the twin plays it (<see cref="ProbeWorker.Timeout"/>).</param>
+    public static async Task<bool> PassesAsync(string podIp, V1Container container, V1HTTPGetAction get, TimeSpan timeout)
     {
         if (ResolvePort(container, get.Port?.Value) is not { } port) return false;
         var path = string.IsNullOrEmpty(get.Path) ? "/" : get.Path;
-        // Real seconds, not twin time: the simulator answers at once or not at all.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(Math.Max(timeoutSeconds, 1)));
+        using var deadline = new CancellationTokenSource(timeout);
         try
         {
-            using var response = await Client.GetAsync(new Uri($"http://{podIp}:{port}{path}"), timeout.Token);
+            using var response = await Client.GetAsync(new Uri($"http://{podIp}:{port}{path}"), deadline.Token);
             return (int)response.StatusCode is >= 200 and < 400;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException) { return false; }

@@ -13,15 +13,14 @@ namespace ClusterTwin;
 /// SIGTERM, PVCs kept and reused, restart of exited containers, a rolling update in reverse
 /// ordinal order when the pod template changes, and the StatefulSet's status as Kubernetes keeps
 /// it (observedGeneration, revisions, replica counts), written to the API after every sync. A
-/// kubelet loop runs each pod's readiness probe (exec or httpGet) every periodSeconds, scaled.
+/// kubelet loop runs each pod's startup, liveness and readiness probes (exec or httpGet) as the
+/// kubelet does, in twin time; a failed startup or liveness probe kills the container, and exited
+/// containers restart after their CrashLoopBackOff.
 /// The twin runs one per StatefulSet of the release (OM, SCM, datanode, S3G, Recon); each has its
 /// own last IP octet so that pod IPs never collide.
 /// </summary>
 public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile, int subnet = 77, int hostOctet = 1) : IAsyncDisposable
 {
-    /// <summary>Probe periods are the chart's periodSeconds in twin time (10 s becomes 1 s).</summary>
-    public const double ProbeTimeScale = TwinClock.Scale;
-
     private readonly Dictionary<int, RunningPod> pods = [];
     private readonly Lock gate = new();
     private readonly CancellationTokenSource stop = new();
@@ -33,19 +32,41 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     public sealed class RunningPod(PodRuntime.PodSandbox sandbox, Process process, string revision)
     {
         public PodRuntime.PodSandbox Sandbox { get; } = sandbox;
-        public Process Process { get; set; } = process;
+        public Process Process { get; private set; } = process;
 
         /// <summary>The controller revision the pod was created from (label controller-revision-hash in Kubernetes).</summary>
         public string Revision { get; } = revision;
         public bool Deleting { get; set; }
 
-        /// <summary>The kubelet's last readiness probe result; false until the first success.</summary>
-        public bool Probed { get; set; }
-        public DateTime ProbedAt { get; set; } = DateTime.MinValue;
+        /// <summary>A failed startup or liveness probe is stopping the container; the kubelet restarts it once it has exited.</summary>
+        public bool Killing { get; set; }
 
-        /// <summary>Ready as the Ready condition says it: running and the last probe passed.</summary>
-        public bool Ready => Probed && !Process.HasExited;
+        /// <summary>The probe workers of the running container; a restarted container gets new ones.</summary>
+        public IReadOnlyList<ProbeWorker> Probes { get; private set; } = ProbeWorker.For(sandbox.Spec.Containers[0], DateTime.UtcNow);
+
+        /// <summary>The pod's CrashLoopBackOff; it lives as long as the pod.</summary>
+        public RestartBackoff Backoff { get; } = new();
+
+        /// <summary>When the kubelet saw the container exit; null while it runs.</summary>
+        public DateTime? ExitedAt { get; set; }
+
+        /// <summary>Started as the kubelet says it: the startup probe succeeded, or there is none.</summary>
+        public bool Started => Probes.FirstOrDefault(p => p.Kind == ProbeKind.Startup) is not { } startup || startup.Result == true;
+
+        /// <summary>Ready as the Ready condition says it: running, started, and the readiness probe passing (or none declared).</summary>
+        public bool Ready => !Process.HasExited && Started && Probes.FirstOrDefault(p => p.Kind == ProbeKind.Readiness) is not { Result: not true };
+
+        /// <summary>A new container in the same pod: new probe workers, counted from its start.</summary>
+        public void Replace(Process started)
+        {
+            Process = started;
+            ExitedAt = null;
+            Probes = ProbeWorker.For(Sandbox.Spec.Containers[0], DateTime.UtcNow);
+        }
     }
+
+    /// <summary>What the kubelet did on its own, one line each (a probe killing a container, a back-off), as `kubectl describe pod` events would say.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Events { get; } = new();
 
     /// <summary>Every container start of each pod: the first start and each restart.</summary>
     public Dictionary<string, int> Starts { get; } = [];
@@ -163,30 +184,66 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         }
     }
 
-    /// <summary>The kubelet's readiness prober: each pod's probe every periodSeconds (scaled); a container that exited is not ready at once.</summary>
+    /// <summary>
+    /// The kubelet's prober (<see cref="ProbeWorker"/>): every probe the container declares, each on
+    /// its own period, never two runs of one probe at once. A startup or liveness failure past its
+    /// threshold kills the container the way the kubelet does (preStop, then SIGTERM, within the
+    /// grace period); the restart then follows the CrashLoopBackOff rules.
+    /// </summary>
     private async Task KubeletAsync()
     {
+        var running = new System.Collections.Concurrent.ConcurrentDictionary<ProbeWorker, Task>();
         while (!stop.IsCancellationRequested)
         {
-            var due = Pods.Values.Where(p => !p.Process.HasExited && DateTime.UtcNow - p.ProbedAt >= ProbePeriod(p)).ToList();
-            await Task.WhenAll(due.Select(async pod =>
+            var now = DateTime.UtcNow;
+            foreach (var pod in Pods.Values.Where(p => !p.Process.HasExited && !p.Deleting && !p.Killing))
             {
-                pod.Probed = await ProbeAsync(pod);
-                pod.ProbedAt = DateTime.UtcNow;
-            }));
+                var started = pod.Started;
+                foreach (var worker in pod.Probes.Where(w => !running.ContainsKey(w) && w.Due(now, started)))
+                    running[worker] = Task.Run(async () =>
+                    {
+                        try { await RunProbeAsync(pod, worker); }
+                        finally { running.TryRemove(worker, out _); }
+                    });
+            }
             try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
         }
+        await Task.WhenAll(running.Values);
     }
 
-    private static TimeSpan ProbePeriod(RunningPod pod) =>
-        TimeSpan.FromSeconds((pod.Sandbox.Spec.Containers[0].ReadinessProbe?.PeriodSeconds ?? 10) * ProbeTimeScale);
+    private async Task RunProbeAsync(RunningPod pod, ProbeWorker worker)
+    {
+        var passed = await ProbeAsync(pod, worker);
+        // The container may have been replaced or stopped while the probe ran: its result belongs to no one.
+        if (!pod.Probes.Contains(worker) || pod.Deleting || pod.Killing || pod.Process.HasExited) return;
+        if (!worker.Record(passed, DateTime.UtcNow)) return;
+        // Kubernetes v1.35 pkg/kubelet/kuberuntime/kuberuntime_container.go killContainer: a probe's own
+        // terminationGracePeriodSeconds, when set, replaces the pod's for a liveness or startup kill.
+        var grace = worker.Spec.TerminationGracePeriodSeconds ?? pod.Sandbox.Spec.TerminationGracePeriodSeconds ?? 30;
+        Note(pod, $"{worker.Kind} probe failed {worker.Spec.FailureThreshold ?? 3} times in a row: killing the container (preStop first, grace {grace} s), it will be restarted");
+        pod.Killing = true;
+        try { await TerminateAsync(pod, grace, graceful: true); }
+        finally { pod.Killing = false; }
+    }
 
-    private async Task<bool> ProbeAsync(RunningPod pod)
+    private async Task<bool> ProbeAsync(RunningPod pod, ProbeWorker worker)
     {
         var container = pod.Sandbox.Spec.Containers[0];
-        if (container.ReadinessProbe?.HttpGet is { } get) return await HttpProbe.PassesAsync(pod.Sandbox.Ip, container, get, container.ReadinessProbe.TimeoutSeconds ?? 1);
-        var probe = container.ReadinessProbe?.Exec?.Command;
-        return probe is null || await runtime.ExecAsync(pod.Sandbox, container, probe.ToList(), TimeSpan.FromSeconds(20)) == 0;
+        if (worker.Spec.HttpGet is { } get) return await HttpProbe.PassesAsync(pod.Sandbox.Ip, container, get, worker.Timeout);
+        // An exec probe that outlives timeoutSeconds fails (ExecProbeTimeout, GA since v1.20).
+        if (worker.Spec.Exec?.Command is { } command) return await runtime.ExecAsync(pod.Sandbox, container, command.ToList(), worker.Timeout) == 0;
+        // tcpSocket and grpc probes: the chart declares none; fail loudly rather than pass unseen.
+        Note(pod, $"{worker.Kind} probe has no exec or httpGet handler; the twin runs only those");
+        return false;
+    }
+
+    private void Note(RunningPod pod, string what)
+    {
+        var line = $"{pod.Sandbox.Name}: {what}";
+        Events.Enqueue(line);
+        Console.Error.WriteLine($"twin: kubelet: {line}");
+        try { File.AppendAllText(Path.Combine(pod.Sandbox.Dir, "kubelet.log"), $"{DateTime.UtcNow:O} {what}\n"); }
+        catch (IOException) { }
     }
 
     /// <summary>The controller revision name of a pod template: &lt;statefulset&gt;-&lt;hash&gt;, as Kubernetes names ControllerRevisions.</summary>
@@ -222,12 +279,19 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
             if (!parallel && !AllReadyBelow(ordinal)) break;
             StartPod(ordinal, spec, updateRevision);
         }
-        // Restart exited containers (restartPolicy Always).
-        foreach (var (ordinal, pod) in Pods.Where(p => p.Value.Process.HasExited && !p.Value.Deleting))
+        // Restart exited containers (restartPolicy Always), after their CrashLoopBackOff.
+        foreach (var (ordinal, pod) in Pods.Where(p => p.Value.Process.HasExited && !p.Value.Deleting && !p.Value.Killing))
         {
+            var now = DateTime.UtcNow;
+            if (pod.ExitedAt is null)
+            {
+                pod.ExitedAt = now;
+                if (pod.Backoff.RestartAt(now) > now) Note(pod, $"Back-off {(pod.Backoff.RestartAt(now) - now).TotalSeconds / TwinClock.Scale:0} s restarting failed container (CrashLoopBackOff)");
+            }
+            if (now < pod.Backoff.RestartAt(pod.ExitedAt.Value)) continue;
+            pod.Backoff.Restarted(pod.ExitedAt.Value, now);
             var container = pod.Sandbox.Spec.Containers[0];
-            pod.Probed = false;
-            pod.Process = runtime.Start(pod.Sandbox, container, container.Name);
+            pod.Replace(runtime.Start(pod.Sandbox, container, container.Name));
             Count(pod.Sandbox.Name);
         }
         // Rolling update (Kubernetes v1.35 pkg/controller/statefulset/stat_set_control.go, partition 0,
@@ -316,35 +380,38 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         lock (gate) pods[ordinal] = new RunningPod(sandbox, process, revision);
     }
 
-    /// <summary>
-    /// A pod deletion as the kubelet carries it out (Kubernetes v1.35 pkg/kubelet/kuberuntime/
-    /// kuberuntime_container.go killContainer): terminationGracePeriodSeconds (default 30) covers
-    /// the preStop hook and SIGTERM together; SIGTERM gets what preStop left, at least 2 s
-    /// (minimumGracePeriodInSeconds), then SIGKILL. All in twin time.
-    /// </summary>
+    /// <summary>A pod deletion: the container stops (<see cref="TerminateAsync"/>), then the Pod object goes.</summary>
     private async Task StopAsync(int ordinal, RunningPod pod, bool graceful)
     {
         pod.Deleting = true;
-        var container = pod.Sandbox.Spec.Containers[0];
-        // The kubelet's termination (Kubernetes docs, "Pod Lifecycle: Termination of Pods", v1.29+): one
-        // terminationGracePeriodSeconds (default 30) covers the preStop hook and the SIGTERM wait; a preStop
-        // still running at its end gets one 2 s extension, then SIGKILL.
-        var grace = TwinClock.OfSeconds(pod.Sandbox.Spec.TerminationGracePeriodSeconds ?? 30);
-        var clock = Stopwatch.StartNew();
-        if (graceful && container.Lifecycle?.PreStop?.Exec?.Command is { } preStop && !pod.Process.HasExited)
-            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), grace);
-        if (!pod.Process.HasExited)
-        {
-            if (graceful) _ = Signal(pod.Process.Id, 15);
-            else pod.Process.Kill(entireProcessTree: true);
-            var left = grace - clock.Elapsed;
-            using var cts = new CancellationTokenSource(left > TwinClock.OfSeconds(2) ? left : TwinClock.OfSeconds(2));
-            try { await pod.Process.WaitForExitAsync(cts.Token); }
-            catch (OperationCanceledException) { pod.Process.Kill(entireProcessTree: true); }
-        }
+        await TerminateAsync(pod, pod.Sandbox.Spec.TerminationGracePeriodSeconds ?? 30, graceful);
         lock (gate) pods.Remove(ordinal);
         cluster.Delete("v1", "Pod", pod.Sandbox.Name);
         cluster.PublishDns(hostsFile);
+    }
+
+    /// <summary>
+    /// A container stopped as the kubelet does it (Kubernetes v1.35 pkg/kubelet/kuberuntime/
+    /// kuberuntime_container.go killContainer; docs "Pod Lifecycle: Termination of Pods", v1.29+):
+    /// one grace period (default 30 s) covers the preStop hook and the SIGTERM wait; SIGTERM gets
+    /// what preStop left, at least 2 s (minimumGracePeriodInSeconds), then SIGKILL. All in twin
+    /// time. Not graceful: SIGKILL at once, no preStop (a forced delete).
+    /// </summary>
+    private async Task TerminateAsync(RunningPod pod, long graceSeconds, bool graceful)
+    {
+        var container = pod.Sandbox.Spec.Containers[0];
+        var process = pod.Process;
+        var grace = TwinClock.OfSeconds(graceSeconds);
+        var clock = Stopwatch.StartNew();
+        if (graceful && container.Lifecycle?.PreStop?.Exec?.Command is { } preStop && !process.HasExited)
+            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), grace);
+        if (process.HasExited) return;
+        if (graceful) _ = Signal(process.Id, 15);
+        else process.Kill(entireProcessTree: true);
+        var left = grace - clock.Elapsed;
+        using var cts = new CancellationTokenSource(left > TwinClock.OfSeconds(2) ? left : TwinClock.OfSeconds(2));
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
     }
 
     /// <summary>Whether the pod's Ready condition holds, as the kubelet last found it.</summary>

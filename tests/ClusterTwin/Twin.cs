@@ -19,6 +19,7 @@ public sealed class Twin : IAsyncDisposable
     private readonly HelmRelease helm;
     private readonly PodRuntime runtime;
     private readonly OmStatefulSet oms;
+    private readonly JobController jobs;
     private readonly string hostsFile;
     private readonly string work;
     private readonly List<string> keys = [];
@@ -37,6 +38,7 @@ public sealed class Twin : IAsyncDisposable
         cluster = new Cluster(work, scenario.Namespace);
         helm = new HelmRelease(helmPath, Path.Combine(repoRoot, "charts", "ozone"), scenario.Release, scenario.Namespace, cluster.Kubeconfig, work);
         runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
+        jobs = new JobController(cluster, runtime);
         omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
         oms = new OmStatefulSet(cluster, runtime, omName, hostsFile, subnet);
         this.subnet = subnet;
@@ -356,101 +358,23 @@ public sealed class Twin : IAsyncDisposable
     {
         foreach (var hook in hooks)
         {
-            if (hook is V1Job old && HelmRelease.DeletedBeforeCreation(old)) DeleteJob(old.Metadata.Name);
+            if (hook is V1Job old && HelmRelease.DeletedBeforeCreation(old)) jobs.Delete(old.Metadata.Name);
             Apply(hook);
             if (hook is not V1Job job) continue;
-            var run = RunJobToEndAsync(job);
+            var run = jobs.RunToEndAsync(job);
             if (await Task.WhenAny(run, Task.Delay(TwinClock.Of(timeout))) != run)
             {
                 failures.Add($"{phase} hooks failed: 1 error occurred: * timed out waiting for the condition (Job {job.Metadata.Name}, --timeout {TwinClock.Format(timeout)}; the Job keeps running)");
                 return false;
             }
-            if (!await run) { failures.Add($"{phase} hooks failed: hook Job {job.Metadata.Name} failed {(job.Spec.BackoffLimit ?? 6) + 1} times"); return false; }
-            if (HelmRelease.DeletedOnSuccess(job)) DeleteJob(job.Metadata.Name);
+            // Helm 3.18 pkg/kube/client.go waitForJob: "job %s failed: %s" with the Failed condition's reason.
+            if (await run is { Succeeded: false } outcome) { failures.Add($"{phase} hooks failed: 1 error occurred: * job {job.Metadata.Name} failed: {outcome.Reason} ({outcome.Attempts} pods)"); return false; }
+            if (HelmRelease.DeletedOnSuccess(job)) jobs.Delete(job.Metadata.Name);
         }
         foreach (var hook in hooks.Where(h => h is not V1Job && HelmRelease.DeletedOnSuccess(h)))
             cluster.Delete(hook.ApiVersion, hook.Kind, ((IMetadata<V1ObjectMeta>)hook).Metadata.Name);
         return true;
     }
-
-    /// <summary>The Job controller: a new pod per attempt up to backoffLimit+1, none once the Job is deleted.</summary>
-    private async Task<bool> RunJobToEndAsync(V1Job job)
-    {
-        var deleted = new CancellationTokenSource();
-        jobDeletions[job.Metadata.Name] = deleted;
-        var attempts = (job.Spec.BackoffLimit ?? 6) + 1;
-        for (var attempt = 1; attempt <= attempts && !deleted.IsCancellationRequested; attempt++)
-        {
-            if (await RunJobAsync(job, attempt, deleted.Token)) return true;
-        }
-        return false;
-    }
-
-    /// <summary>Cancellations of the Jobs that exist, by name: deleting a Job stops its pods and its retries.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, CancellationTokenSource> jobDeletions = new();
-
-    /// <summary>
-    /// Deletes a Job with background propagation (Helm's default for hook deletion): the Job object
-    /// goes at once; the garbage collector then deletes its pod, which terminates like any pod
-    /// (SIGTERM, SIGKILL after terminationGracePeriodSeconds, twin time) while the Pod object stays
-    /// Terminating until the container has exited.
-    /// </summary>
-    private void DeleteJob(string name)
-    {
-        cluster.Delete("batch/v1", "Job", name);
-        if (jobDeletions.TryRemove(name, out var deleted)) deleted.Cancel();
-    }
-
-    /// <summary>Runs a Job's pod: init containers in order, then the container; success is exit 0 of each. The Pod object says Running, then Succeeded or Failed.</summary>
-    private async Task<bool> RunJobAsync(V1Job job, int attempt, CancellationToken deleted)
-    {
-        // Each attempt is a new pod with a generated name (<job>-<5 random characters>, apiserver
-        // generateName with k8s.io/apimachinery/pkg/util/rand.String's alphabet), never a reused one.
-        var podName = $"{job.Metadata.Name}-{string.Concat(Enumerable.Range(0, 5).Select(_ => PodNameAlphabet[Random.Shared.Next(PodNameAlphabet.Length)]))}";
-        var sandbox = runtime.Prepare(podName, "127.0.0.1", job.Spec.Template.Spec);
-        PutJobPod(podName, job.Metadata.Name, "Running");
-        var ok = true;
-        foreach (var container in (job.Spec.Template.Spec.InitContainers ?? []).Concat(job.Spec.Template.Spec.Containers))
-        {
-            if (container.Args?.FirstOrDefault() == "install") continue;
-            if (deleted.IsCancellationRequested) { ok = false; break; }
-            using var process = runtime.Start(sandbox, container, container.Name);
-            RunningJobs[job.Metadata.Name] = (process, sandbox);
-            using (deleted.Register(() => _ = TerminateAsync(process, job.Spec.Template.Spec.TerminationGracePeriodSeconds ?? 30)))
-                await process.WaitForExitAsync();
-            RunningJobs.TryRemove(new KeyValuePair<string, (Process, PodRuntime.PodSandbox)>(job.Metadata.Name, (process, sandbox)));
-            if (process.ExitCode != 0) { ok = false; break; }
-        }
-        if (deleted.IsCancellationRequested) cluster.Delete("v1", "Pod", podName);
-        else PutJobPod(podName, job.Metadata.Name, ok ? "Succeeded" : "Failed");
-        return ok;
-    }
-
-    private const string PodNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
-
-    private void PutJobPod(string podName, string job, string phase) => cluster.Put(new JsonObject
-    {
-        ["apiVersion"] = "v1",
-        ["kind"] = "Pod",
-        ["metadata"] = new JsonObject { ["name"] = podName, ["labels"] = new JsonObject { ["job-name"] = job } },
-        ["status"] = new JsonObject { ["phase"] = phase },
-    });
-
-    /// <summary>SIGTERM, then SIGKILL once the grace period (twin time) has passed.</summary>
-    private static async Task TerminateAsync(Process process, long graceSeconds)
-    {
-        try
-        {
-            _ = Signal(process.Id, 15);
-            using var grace = new CancellationTokenSource(TwinClock.OfSeconds(Math.Max(graceSeconds, 2)));
-            await process.WaitForExitAsync(grace.Token);
-        }
-        catch (OperationCanceledException) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
-        catch (InvalidOperationException) { }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Signal(int pid, int sig);
 
     /// <summary>
     /// helm --atomic after a failed install or upgrade (Helm 3.18 pkg/action/upgrade.go failRelease,
@@ -471,7 +395,7 @@ public sealed class Twin : IAsyncDisposable
     }
 
     /// <summary>The processes of hook Jobs while they run, for the fault injector.</summary>
-    public System.Collections.Concurrent.ConcurrentDictionary<string, (Process Process, PodRuntime.PodSandbox Sandbox)> RunningJobs { get; } = new();
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (Process Process, PodRuntime.PodSandbox Sandbox)> RunningJobs => jobs.Running;
 
     public OmStatefulSet Oms => oms;
 
@@ -615,8 +539,7 @@ public sealed class Twin : IAsyncDisposable
     {
         await oms.DisposeAsync();
         foreach (var workload in workloads.Values) await workload.DisposeAsync();
-        foreach (var deleted in jobDeletions.Values) deleted.Cancel();
-        foreach (var job in RunningJobs.Values) { try { job.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
+        jobs.StopAll();
         cluster.Dispose();
     }
 }
