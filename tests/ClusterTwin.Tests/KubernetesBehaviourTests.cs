@@ -52,7 +52,7 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         await Until(() => controller.Pods.Count == 1, "the first pod");
         // Rather than a fixed pause: once the kubelet has found pod 0 unready, two whole controller
         // syncs have each had the chance to create pod 1.
-        await Until(() => controller.Pods.TryGetValue(0, out var first) && first.ProbedAt > DateTime.MinValue && !first.Ready, "pod 0 probed and not ready");
+        await Until(() => controller.Pods.TryGetValue(0, out var first) && first.Probes.Any(p => p.Kind == ProbeKind.Readiness && p.RanAt > DateTime.MinValue) && !first.Ready, "pod 0 probed and not ready");
         await controller.SyncedAsync(CancellationToken.None);
         await controller.SyncedAsync(CancellationToken.None);
         controller.Pods.Count.Should().Be(1, "pod 0 is not ready, so pod 1 must wait");

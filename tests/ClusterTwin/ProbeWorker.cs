@@ -32,6 +32,9 @@ public sealed class ProbeWorker(ProbeKind kind, V1Probe spec, DateTime container
     private int resultRun;
     private DateTime ranAt = DateTime.MinValue;
 
+    /// <summary>When the probe last ran; DateTime.MinValue before its first run.</summary>
+    public DateTime RanAt => ranAt;
+
     public TimeSpan Period => TwinClock.OfSeconds(spec.PeriodSeconds ?? 10);
 
     public TimeSpan InitialDelay => TwinClock.OfSeconds(spec.InitialDelaySeconds ?? 0);
