@@ -22,7 +22,11 @@ public enum StartAction
 
 /// <summary>What start knows: this node, its volume, the live ring and the tool's own record.</summary>
 /// <remarks><see cref="BootstrapUnconfirmed"/>: this volume ran `--bootstrap` and was never confirmed (<see cref="BootstrapStarted"/>).</remarks>
-public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable, bool BootstrapUnconfirmed = false);
+public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable, bool BootstrapUnconfirmed = false, OmDataLocations? Locations = null)
+{
+    /// <summary>Where VERSION is: under ozone.om.db.dirs when set (OMStorage.getOmDbDir).</summary>
+    public string VersionPath => (Locations ?? OmDataLocations.Default(Doc.MetadataDir)).VersionPath;
+}
 
 /// <summary>The decision and why; <see cref="ConfigNodes"/> is the node list this node starts with.</summary>
 public sealed record StartPlan(StartAction Action, string Reason, IReadOnlyList<OmNode> ConfigNodes, bool NeedsInit, bool NeedsMarker);
@@ -44,7 +48,7 @@ public static class StartDecision
             return Refuse($"{self.Id} is not among the {doc.Replicas} desired OMs and is not a member of the live ring; it is leaving and scale-in stops it. Nothing to start.");
 
         if (f.Version?.NodeId is { } versionNode && versionNode != self.Id)
-            return Refuse($"The volume's VERSION ({OmVersionFile.PathIn(doc.MetadataDir)}) belongs to OM '{versionNode}', not '{self.Id}'. This PVC holds another node's data: give this pod its own volume, or wipe it with 'om-lifecycle wipe --node {versionNode}' once that node is gone.");
+            return Refuse($"The volume's VERSION ({f.VersionPath}) belongs to OM '{versionNode}', not '{self.Id}'. This PVC holds another node's data: give this pod its own volume, or wipe it with 'om-lifecycle wipe --node {versionNode}' once that node is gone.");
 
         if (f.Marker is { } marker)
         {
@@ -59,7 +63,7 @@ public static class StartDecision
             if (!ring.HasLeader && f.Record?.Decommissioned.Contains(self.Id) == true)
                 return Wait($"{self.Id} was decommissioned (ring record) and its volume still holds the old ring's data; it waits for a leader to confirm that before it wipes the data and joins again, instead of starting as a member of a ring that removed it.");
             if (f.Version is null)
-                return Refuse($"The marker says {self.Id} is a member, but {OmVersionFile.PathIn(doc.MetadataDir)} is missing: the volume is incomplete. Run 'om-lifecycle status'; wipe it and let it join again if the ring has a majority without it.");
+                return Refuse($"The marker says {self.Id} is a member, but {f.VersionPath} is missing: the volume is incomplete. Run 'om-lifecycle status'; wipe it and let it join again if the ring has a majority without it.");
             return new StartPlan(StartAction.Member, $"{self.Id} has its bootstrap marker: it is a member and starts normally.", MemberList(f), false, false);
         }
 

@@ -67,7 +67,7 @@ public sealed class Starter(LifecycleContext ctx)
                     continue;
 
                 case StartAction.WipeStale:
-                    VolumeWiper.Wipe(ctx.Doc.MetadataDir);
+                    VolumeWiper.Wipe(ctx.DataLocations());
                     ctx.Log.Info("start.wipe", $"wiped the stale data of decommissioned {self.Id} before it joins again", ("node", self.Id));
                     if (ctx.Kube.Available && !await TryBeforeRunAsync(() => ctx.Kube.UpdateRingAsync(r => r.WithWiped(self.Id), cancellationToken), "record the wipe", waitDeadline, cancellationToken))
                         continue;
@@ -133,10 +133,11 @@ public sealed class Starter(LifecycleContext ctx)
     private async Task<StartFacts> GatherAsync(OmNode self, CancellationToken cancellationToken)
     {
         var marker = BootstrapMarker.Read(ctx.Doc.MetadataDir);
-        var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
+        var locations = ctx.DataLocations();
+        var version = OmVersionFile.Read(locations.DbRoot);
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
         var ring = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
-        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir));
+        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir), locations);
     }
 
     /// <summary>`ozone om --init`: writes VERSION (Ozone fetches the cluster id from SCM).</summary>
@@ -228,7 +229,7 @@ public sealed class Starter(LifecycleContext ctx)
                 var listed = view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id);
                 if (listed && (commitCheck is null || await commitCheck.CommittedAsync(cancellationToken)))
                 {
-                    var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
+                    var version = OmVersionFile.Read(ctx.DataLocations().DbRoot);
                     new BootstrapMarker(self.Id, ctx.Doc.ServiceId, version?.ClusterId ?? "", ctx.Clock.GetUtcNow(), markerMode!).WriteTo(ctx.Doc.MetadataDir);
                     if (BootstrapStarted.IsOn(ctx.Doc.MetadataDir)) BootstrapStarted.Clear(ctx.Doc.MetadataDir);
                     confirmed = true;
