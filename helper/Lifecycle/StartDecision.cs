@@ -54,6 +54,10 @@ public static class StartDecision
         {
             if (marker.NodeId != self.Id || marker.ServiceId != doc.ServiceId)
                 return Refuse($"The bootstrap marker says this volume belongs to node '{marker.NodeId}' of ring '{marker.ServiceId}', but this is '{self.Id}' of ring '{doc.ServiceId}'. Refusing to start on another ring's data; use a fresh volume or wipe this one.");
+            // The marker took its cluster id from VERSION when the node was confirmed; another id means om/ now holds
+            // another cluster's data (`ozone om --init` exits 0 on any existing VERSION, OzoneManager.omInit).
+            if (marker.ClusterId.Length > 0 && f.Version?.ClusterId is { } versionCluster && versionCluster != marker.ClusterId)
+                return Refuse($"{f.VersionPath} is of cluster '{versionCluster}', but the marker says {self.Id} joined cluster '{marker.ClusterId}': this volume holds another cluster's OM data (a reused or restored PVC). Nothing was started; give this pod the volume of its own cluster, or wipe this one with 'om-lifecycle wipe --node {self.Id}' if its data is not needed, and let it join again.");
             if (ring.HasLeader && !isVoter)
             {
                 if (f.Record?.Decommissioned.Contains(self.Id) == true)
