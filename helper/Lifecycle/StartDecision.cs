@@ -21,8 +21,9 @@ public enum StartAction
 }
 
 /// <summary>What start knows: this node, its volume, the live ring and the tool's own record.</summary>
-/// <remarks><see cref="BootstrapUnconfirmed"/>: this volume ran `--bootstrap` and was never confirmed (<see cref="BootstrapStarted"/>).</remarks>
-public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable, bool BootstrapUnconfirmed = false, OmDataLocations? Locations = null)
+/// <remarks><see cref="BootstrapUnconfirmed"/>: this volume ran `--bootstrap` and was never confirmed (<see cref="BootstrapStarted"/>).
+/// <see cref="HoldsOmData"/>: any OM artifact in any of its data dirs (<see cref="VolumeWiper.HoldsOmData(OmDataLocations)"/>).</remarks>
+public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable, bool BootstrapUnconfirmed = false, OmDataLocations? Locations = null, bool HoldsOmData = false)
 {
     /// <summary>Where VERSION is: under ozone.om.db.dirs when set (OMStorage.getOmDbDir).</summary>
     public string VersionPath => (Locations ?? OmDataLocations.Default(Doc.MetadataDir)).VersionPath;
@@ -70,6 +71,11 @@ public static class StartDecision
                 return Refuse($"The marker says {self.Id} is a member, but {f.VersionPath} is missing: the volume is incomplete. Run 'om-lifecycle status'; wipe it and let it join again if the ring has a majority without it.");
             return new StartPlan(StartAction.Member, $"{self.Id} has its bootstrap marker: it is a member and starts normally.", MemberList(f), false, false);
         }
+
+        // No marker and no VERSION, yet a DB or Ratis log (perhaps in a dir of its own): a half-done wipe or lost
+        // VERSION. `--init` would write a fresh VERSION beside the old ring's log.
+        if (f.Version is null && f.HoldsOmData)
+            return Refuse($"{self.Id}'s volume has no {f.VersionPath} but holds other OM data ({(f.Locations ?? OmDataLocations.Default(doc.MetadataDir)).Describe()}): it is incomplete, and an init would start it on another ring's log. Nothing was started; run 'om-lifecycle status', then wipe the volume with 'om-lifecycle wipe --node {self.Id}' in a Job with its PVC (or delete the PVC) so that it joins again.");
 
         if (ring.HasLeader)
         {

@@ -137,7 +137,7 @@ public sealed class Starter(LifecycleContext ctx)
         var version = OmVersionFile.Read(locations.DbRoot);
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
         var ring = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
-        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir), locations);
+        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir), locations, VolumeWiper.HoldsOmData(locations));
     }
 
     /// <summary>`ozone om --init`: writes VERSION (Ozone fetches the cluster id from SCM).</summary>
