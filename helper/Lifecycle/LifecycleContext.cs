@@ -20,6 +20,9 @@ public sealed record LifecycleContext(
 {
     public RingObserver Observer => new(Doc, Jmx);
 
+    /// <summary>This OM's data directories, from the ozone-site.xml the OM reads; refuses one a wipe could not keep inside the volume.</summary>
+    public Volume.OmDataLocations DataLocations() => Volume.OmDataLocations.Load(Doc.MetadataDir, Env.OzoneSitePath);
+
     /// <summary>Wires the real edges; validation of the document happens before anything else.</summary>
     public static LifecycleContext Create(ToolEnvironment env)
     {

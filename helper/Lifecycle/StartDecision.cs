@@ -21,8 +21,13 @@ public enum StartAction
 }
 
 /// <summary>What start knows: this node, its volume, the live ring and the tool's own record.</summary>
-/// <remarks><see cref="BootstrapUnconfirmed"/>: this volume ran `--bootstrap` and was never confirmed (<see cref="BootstrapStarted"/>).</remarks>
-public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable, bool BootstrapUnconfirmed = false);
+/// <remarks><see cref="BootstrapUnconfirmed"/>: this volume ran `--bootstrap` and was never confirmed (<see cref="BootstrapStarted"/>).
+/// <see cref="HoldsOmData"/>: any OM artifact in any of its data dirs (<see cref="VolumeWiper.HoldsOmData(OmDataLocations)"/>).</remarks>
+public sealed record StartFacts(MembershipDocument Doc, OmNode Self, BootstrapMarker? Marker, OmVersionFile? Version, RingView Ring, RingRecord? Record, bool KubernetesAvailable, bool BootstrapUnconfirmed = false, OmDataLocations? Locations = null, bool HoldsOmData = false)
+{
+    /// <summary>Where VERSION is: under ozone.om.db.dirs when set (OMStorage.getOmDbDir).</summary>
+    public string VersionPath => (Locations ?? OmDataLocations.Default(Doc.MetadataDir)).VersionPath;
+}
 
 /// <summary>The decision and why; <see cref="ConfigNodes"/> is the node list this node starts with.</summary>
 public sealed record StartPlan(StartAction Action, string Reason, IReadOnlyList<OmNode> ConfigNodes, bool NeedsInit, bool NeedsMarker);
@@ -44,12 +49,16 @@ public static class StartDecision
             return Refuse($"{self.Id} is not among the {doc.Replicas} desired OMs and is not a member of the live ring; it is leaving and scale-in stops it. Nothing to start.");
 
         if (f.Version?.NodeId is { } versionNode && versionNode != self.Id)
-            return Refuse($"The volume's VERSION ({OmVersionFile.PathIn(doc.MetadataDir)}) belongs to OM '{versionNode}', not '{self.Id}'. This PVC holds another node's data: give this pod its own volume, or wipe it with 'om-lifecycle wipe --node {versionNode}' once that node is gone.");
+            return Refuse($"The volume's VERSION ({f.VersionPath}) belongs to OM '{versionNode}', not '{self.Id}'. This PVC holds another node's data: give this pod its own volume, or wipe it with 'om-lifecycle wipe --node {versionNode}' once that node is gone.");
 
         if (f.Marker is { } marker)
         {
             if (marker.NodeId != self.Id || marker.ServiceId != doc.ServiceId)
                 return Refuse($"The bootstrap marker says this volume belongs to node '{marker.NodeId}' of ring '{marker.ServiceId}', but this is '{self.Id}' of ring '{doc.ServiceId}'. Refusing to start on another ring's data; use a fresh volume or wipe this one.");
+            // The marker took its cluster id from VERSION when the node was confirmed; another id means om/ now holds
+            // another cluster's data (`ozone om --init` exits 0 on any existing VERSION, OzoneManager.omInit).
+            if (marker.ClusterId.Length > 0 && f.Version?.ClusterId is { } versionCluster && versionCluster != marker.ClusterId)
+                return Refuse($"{f.VersionPath} is of cluster '{versionCluster}', but the marker says {self.Id} joined cluster '{marker.ClusterId}': this volume holds another cluster's OM data (a reused or restored PVC). Nothing was started; give this pod the volume of its own cluster, or wipe this one with 'om-lifecycle wipe --node {self.Id}' if its data is not needed, and let it join again.");
             if (ring.HasLeader && !isVoter)
             {
                 if (f.Record?.Decommissioned.Contains(self.Id) == true)
@@ -59,9 +68,14 @@ public static class StartDecision
             if (!ring.HasLeader && f.Record?.Decommissioned.Contains(self.Id) == true)
                 return Wait($"{self.Id} was decommissioned (ring record) and its volume still holds the old ring's data; it waits for a leader to confirm that before it wipes the data and joins again, instead of starting as a member of a ring that removed it.");
             if (f.Version is null)
-                return Refuse($"The marker says {self.Id} is a member, but {OmVersionFile.PathIn(doc.MetadataDir)} is missing: the volume is incomplete. Run 'om-lifecycle status'; wipe it and let it join again if the ring has a majority without it.");
+                return Refuse($"The marker says {self.Id} is a member, but {f.VersionPath} is missing: the volume is incomplete. Run 'om-lifecycle status'; wipe it and let it join again if the ring has a majority without it.");
             return new StartPlan(StartAction.Member, $"{self.Id} has its bootstrap marker: it is a member and starts normally.", MemberList(f), false, false);
         }
+
+        // No marker and no VERSION, yet a DB or Ratis log (perhaps in a dir of its own): a half-done wipe or lost
+        // VERSION. `--init` would write a fresh VERSION beside the old ring's log.
+        if (f.Version is null && f.HoldsOmData)
+            return Refuse($"{self.Id}'s volume has no {f.VersionPath} but holds other OM data ({(f.Locations ?? OmDataLocations.Default(doc.MetadataDir)).Describe()}): it is incomplete, and an init would start it on another ring's log. Nothing was started; run 'om-lifecycle status', then wipe the volume with 'om-lifecycle wipe --node {self.Id}' in a Job with its PVC (or delete the PVC) so that it joins again.");
 
         if (ring.HasLeader)
         {

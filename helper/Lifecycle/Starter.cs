@@ -67,7 +67,7 @@ public sealed class Starter(LifecycleContext ctx)
                     continue;
 
                 case StartAction.WipeStale:
-                    VolumeWiper.Wipe(ctx.Doc.MetadataDir);
+                    VolumeWiper.Wipe(ctx.DataLocations());
                     ctx.Log.Info("start.wipe", $"wiped the stale data of decommissioned {self.Id} before it joins again", ("node", self.Id));
                     if (ctx.Kube.Available && !await TryBeforeRunAsync(() => ctx.Kube.UpdateRingAsync(r => r.WithWiped(self.Id), cancellationToken), "record the wipe", waitDeadline, cancellationToken))
                         continue;
@@ -77,7 +77,7 @@ public sealed class Starter(LifecycleContext ctx)
                     ConfigWriter.Write(ctx, plan.ConfigNodes, removed, self.Id);
                     // Before the OM answers a joiner's pre-check, the record says what its file lists.
                     if (ctx.Kube.Available) await RecordConfiguredAsync(self, plan.ConfigNodes, facts.Record, cancellationToken);
-                    if (plan.NeedsInit) await InitAsync(command, cancellationToken);
+                    if (plan.NeedsInit) await InitAsync(self, command, cancellationToken);
                     var mode = plan.Action == StartAction.InitialMember ? "init" : "member";
                     var (_, code) = await RunOmAsync(self, command, [], plan.NeedsMarker ? mode : null, deadline: null, cancellationToken);
                     return code;
@@ -133,14 +133,15 @@ public sealed class Starter(LifecycleContext ctx)
     private async Task<StartFacts> GatherAsync(OmNode self, CancellationToken cancellationToken)
     {
         var marker = BootstrapMarker.Read(ctx.Doc.MetadataDir);
-        var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
+        var locations = ctx.DataLocations();
+        var version = OmVersionFile.Read(locations.DbRoot);
         var record = ctx.Kube.Available ? await ctx.Kube.ReadRingAsync(cancellationToken) : null;
         var ring = await ctx.ObserveAsync(RingRecord.OrdinalsKnown(record, ctx.Doc.OrdinalOf), cancellationToken);
-        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir));
+        return new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, BootstrapStarted.IsOn(ctx.Doc.MetadataDir), locations, VolumeWiper.HoldsOmData(locations));
     }
 
     /// <summary>`ozone om --init`: writes VERSION (Ozone fetches the cluster id from SCM).</summary>
-    private async Task InitAsync(string[] command, CancellationToken cancellationToken)
+    private async Task InitAsync(OmNode self, string[] command, CancellationToken cancellationToken)
     {
         Heartbeat("init", "ozone om --init");
         var started = ctx.Clock.GetUtcNow();
@@ -164,6 +165,13 @@ public sealed class Starter(LifecycleContext ctx)
         Console.Error.Write(result.StandardError);
         if (result.ExitCode != 0)
             throw LifecycleException.Ozone($"'{string.Join(' ', command)} --init' failed with exit {result.ExitCode} ({OzoneStderr.FirstRelevantLine(result.StandardError)}). Ozone could not write VERSION; check that SCM is reachable and the volume is writable.");
+        // `--init` exits 0 on a VERSION it did not write, whoever's it is (OzoneManager.omInit): check what is there now.
+        var locations = ctx.DataLocations();
+        var version = OmVersionFile.Read(locations.DbRoot);
+        if (version is null || (version.NodeId is { } owner && owner != self.Id))
+            throw LifecycleException.Refused(version is null
+                ? $"'{string.Join(' ', command)} --init' exited 0 but {locations.VersionPath} does not exist: the OM keeps its VERSION elsewhere than om-lifecycle reads it. Check ozone.om.db.dirs and ozone.metadata.dirs in {ctx.Env.OzoneSitePath}. Nothing was started."
+                : $"'{string.Join(' ', command)} --init' exited 0, but {locations.VersionPath} belongs to OM '{version.NodeId}', not '{self.Id}' (Ozone does not re-initialise an existing VERSION). This volume holds another node's data; give this pod its own volume. Nothing was started.");
     }
 
     /// <summary>
@@ -228,7 +236,7 @@ public sealed class Starter(LifecycleContext ctx)
                 var listed = view.HasLeader && view.IsVoter(self.Id) && view.IsAlive(self.Id);
                 if (listed && (commitCheck is null || await commitCheck.CommittedAsync(cancellationToken)))
                 {
-                    var version = OmVersionFile.Read(ctx.Doc.MetadataDir);
+                    var version = OmVersionFile.Read(ctx.DataLocations().DbRoot);
                     new BootstrapMarker(self.Id, ctx.Doc.ServiceId, version?.ClusterId ?? "", ctx.Clock.GetUtcNow(), markerMode!).WriteTo(ctx.Doc.MetadataDir);
                     if (BootstrapStarted.IsOn(ctx.Doc.MetadataDir)) BootstrapStarted.Clear(ctx.Doc.MetadataDir);
                     confirmed = true;

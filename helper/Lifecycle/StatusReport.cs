@@ -29,8 +29,9 @@ public sealed class StatusReport(LifecycleContext ctx)
             try
             {
                 marker = BootstrapMarker.Read(ctx.Doc.MetadataDir);
-                version = OmVersionFile.Read(ctx.Doc.MetadataDir);
-                plan = StartDecision.Decide(new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available));
+                var locations = ctx.DataLocations();
+                version = OmVersionFile.Read(locations.DbRoot);
+                plan = StartDecision.Decide(new StartFacts(ctx.Doc, self, marker, version, ring, record, ctx.Kube.Available, Locations: locations));
             }
             catch (LifecycleException e)
             {

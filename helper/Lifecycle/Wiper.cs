@@ -14,16 +14,17 @@ public sealed class Wiper(LifecycleContext ctx)
         RefuseInsideOmPod();
         var node = ctx.Doc.NodeFor(nodeId);
         var dir = ctx.Doc.MetadataDir;
+        var locations = ctx.DataLocations();
         var marker = BootstrapMarker.Read(dir);
-        var version = OmVersionFile.Read(dir);
-        if (!VolumeWiper.HoldsOmData(dir))
+        var version = OmVersionFile.Read(locations.DbRoot);
+        if (!VolumeWiper.HoldsOmData(locations))
         {
             if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r.WithWiped(nodeId), cancellationToken);
-            Say($"The volume of {nodeId} ({dir}) holds no OM data: nothing to wipe.");
+            Say($"The volume of {nodeId} ({locations.Describe()}) holds no OM data: nothing to wipe.");
             return (int)ExitCode.Done;
         }
         if (version?.NodeId is { } owner && owner != nodeId)
-            throw LifecycleException.Refused($"{OmVersionFile.PathIn(dir)} names OM '{owner}', not '{nodeId}': this is not {nodeId}'s volume. Nothing was wiped; mount the PVC of {nodeId}.");
+            throw LifecycleException.Refused($"{locations.VersionPath} names OM '{owner}', not '{nodeId}': this is not {nodeId}'s volume. Nothing was wiped; mount the PVC of {nodeId}.");
         if (marker is not null && (marker.NodeId != nodeId || marker.ServiceId != ctx.Doc.ServiceId))
             throw LifecycleException.Refused($"The marker on this volume belongs to '{marker.NodeId}' of ring '{marker.ServiceId}', not '{nodeId}' of '{ctx.Doc.ServiceId}'. Nothing was wiped.");
 
@@ -35,10 +36,10 @@ public sealed class Wiper(LifecycleContext ctx)
         if (ctx.Doc.IsDesired(nodeId) && record?.Decommissioned.Contains(nodeId) != true)
             throw LifecycleException.Refused($"{nodeId} is a desired OM that was never recorded as decommissioned; its volume may be waiting to join. Nothing was wiped.");
 
-        VolumeWiper.Wipe(dir);
+        VolumeWiper.Wipe(locations);
         if (ctx.Kube.Available) await ctx.Kube.UpdateRingAsync(r => r.WithWiped(nodeId), cancellationToken);
         await ctx.Kube.RecordEventAsync("OMVolumeWiped", $"wiped the OM data of {nodeId}, which the ring leader {view.LeaderId} confirmed is no longer a member", warning: false, cancellationToken);
-        Say($"Wiped the OM data of {nodeId} ({node.Host}) from {dir}; its ordinal can join again as a new node.");
+        Say($"Wiped the OM data of {nodeId} ({node.Host}) from {locations.Describe()}; its ordinal can join again as a new node.");
         return (int)ExitCode.Done;
     }
 

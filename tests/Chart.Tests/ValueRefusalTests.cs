@@ -134,6 +134,31 @@ public sealed class ValueRefusalTests
     }
 
     [Theory]
+    [InlineData("helm3", "om.env", "ozone.om.ratis.storage.dir", "/mnt/shared/ratis")]
+    [InlineData("helm4", "env", "ozone.om.db.dirs", "/data")]
+    [InlineData("helm3", "om.env", "ozone.om.ratis.snapshot.dir", "/data/../etc/snap")]
+    [InlineData("helm4", "om.env", "ozone.om.db.dirs", "/data/a,/data/b")]
+    [InlineData("helm3", "env", "ozone.om.ratis.snapshot.dir", "/database/snap")]
+    public async Task An_OM_data_directory_outside_the_OM_volume_is_refused_naming_the_key_and_the_fix(string helm, string env, string key, string dir)
+    {
+        // wipe empties these dirs (helper/Volume/OmDataLocations.cs); outside om.persistence.path they are another volume or the root filesystem.
+        var stderr = await RefusedAsync(helm, new Dictionary<string, string> { [$"{env}[0].name"] = $"OZONE-SITE.XML_{key}", [$"{env}[0].value"] = dir.Replace(",", "\\,") },
+            "ozone", "--skip-schema-validation");
+
+        stderr.Should().Contain($"env OZONE-SITE.XML_{key} is '{dir}'").And.Contain("inside the OM volume (om.persistence.path /data)").And.Contain("e.g. /data/om-");
+    }
+
+    [Theory]
+    [InlineData("helm3", "ozone.om.ratis.storage.dir", "/data/om-ratis")]
+    [InlineData("helm4", "ozone.om.ratis.snapshot.dir", "/data/metadata/om-ratis-snapshot")]
+    public async Task An_OM_data_directory_inside_the_OM_volume_renders(string helm, string key, string dir)
+    {
+        var result = await Helm.TemplateAsync(helm, new Dictionary<string, string> { ["om.env[0].name"] = $"OZONE-SITE.XML_{key}", ["om.env[0].value"] = dir });
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+    }
+
+    [Theory]
     [InlineData("helm3", "/data")]
     [InlineData("helm4", "/var/lib/ozone-om")]
     [InlineData("helm3", "/srv/om")]

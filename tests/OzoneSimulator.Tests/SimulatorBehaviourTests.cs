@@ -23,20 +23,26 @@ public sealed class SimulatorBehaviourTests : IDisposable
         File.ReadAllText(Path.Combine(cluster.Metadata(0), "om", "current", "VERSION")).Should().Be(version);
     }
 
-    // OMStorage.java: "Configured OM NodeId: … does not match the existing nodeId in the VERSION file"
+    // OzoneManager.omInit (2.0–2.2): an INITIALIZED storage prints "OM already initialized." and returns
+    // true whoever's VERSION it is; only the next start (OMStorage.validateOrPersistOmNodeId) refuses it.
     [Fact]
-    public async Task Init_on_another_nodes_data_fails_with_the_OMStorage_message_and_exit_255()
+    public async Task Init_on_another_nodes_data_exits_0_and_changes_nothing_and_only_the_start_refuses_it()
     {
         cluster.Configure(0, [0]);
         (await cluster.RunAsync(0, "om", "--init")).Code.Should().Be(0);
+        var version = File.ReadAllText(Path.Combine(cluster.Metadata(0), "om", "current", "VERSION"));
         cluster.Configure(1, [1]);
         File.WriteAllText(Path.Combine(cluster.ConfDir(1), "ozone-site.xml"),
             File.ReadAllText(Path.Combine(cluster.ConfDir(1), "ozone-site.xml")).Replace(cluster.Metadata(1), cluster.Metadata(0)));
 
-        var (code, _, err) = await cluster.RunAsync(1, "om", "--init");
+        var (code, stdout, _) = await cluster.RunAsync(1, "om", "--init");
+        var start = await cluster.RunAsync(1, "om");
 
-        code.Should().Be(255);
-        err.Should().Contain("does not match the existing nodeId in the VERSION file").And.Contain("OM Init failed.");
+        code.Should().Be(0);
+        stdout.Should().Contain("OM already initialized.Reusing existing cluster id");
+        File.ReadAllText(Path.Combine(cluster.Metadata(0), "om", "current", "VERSION")).Should().Be(version);
+        start.Code.Should().NotBe(0);
+        start.Err.Should().Contain("does not match the existing nodeId in the VERSION file");
     }
 
     // Ratis RaftServerJmxAdapter (Id, LeaderId, CurrentTerm, GroupId, Role, Followers) served by Hadoop's JMXJsonServlet

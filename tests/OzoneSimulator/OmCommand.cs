@@ -78,8 +78,9 @@ public sealed class OmCommand(SimState state, SimConfig config)
         var existing = OmData.ReadVersion(metadataDir);
         if (existing is not null)
         {
-            if (existing.GetValueOrDefault("nodeId") != nodeId)
-                throw new SimExit(255, $"Configured OM NodeId: {nodeId} does not match the existing nodeId in the VERSION file: {existing.GetValueOrDefault("nodeId")}\nOM Init failed.");
+            // OzoneManager.omInit (2.0–2.2): an initialised storage is reused as it is, whatever node or
+            // cluster wrote it, and init succeeds; the node id is checked only at the start.
+            Console.WriteLine($"OM already initialized.Reusing existing cluster id for sd={Path.Combine(metadataDir, "om")};cid={existing.GetValueOrDefault("clusterID")};layoutVersion={existing.GetValueOrDefault("layoutVersion")}");
             return;
         }
         var clusterId = state.Update(r => r.ClusterId);

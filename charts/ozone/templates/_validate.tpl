@@ -98,6 +98,17 @@ breach breaks the ring or every pod, because `--skip-schema-validation` renders 
 {{- if not (include "ozone.isDataDirectory" (toString .Values.om.persistence.path)) -}}
 {{- $errors = append $errors (printf "om.persistence.path '%s' is not a safe data directory: om-lifecycle wipes the OM data under it, so it must be an absolute, normalized path (no '.', '..' or empty segment, no trailing '/') outside the system directories (/, /bin, /etc, /usr, /var, /tmp, /opt, /proc, ...) and the chart's own mounts (/tmp, /var/log/hadoop, /opt/om-lifecycle). Use a directory of its own, e.g. /data." (toString .Values.om.persistence.path)) -}}
 {{- end -}}
+{{- /* OM data moved out of ozone.metadata.dirs must stay on the OM volume: wipe empties these dirs (helper/Volume/OmDataLocations.cs refuses the same at run time). */ -}}
+{{- $omVolume := toString .Values.om.persistence.path -}}
+{{- range $e := concat .Values.env .Values.om.env -}}
+{{- $key := trimPrefix "OZONE-SITE.XML_" (toString $e.name) -}}
+{{- if and (hasPrefix "OZONE-SITE.XML_" (toString $e.name)) (has $key (list "ozone.om.db.dirs" "ozone.om.ratis.storage.dir" "ozone.om.ratis.snapshot.dir")) -}}
+{{- $dir := trim (tpl (toString (default "" $e.value)) $) -}}
+{{- if and $dir (or (contains "," $dir) (not (include "ozone.isDataDirectory" $dir)) (not (hasPrefix (printf "%s/" $omVolume) $dir))) -}}
+{{- $errors = append $errors (printf "env %s is '%s', but it must be one directory inside the OM volume (om.persistence.path %s): om-lifecycle removes the OM data in it when it wipes a node, so a path elsewhere would reach another volume or the root filesystem, and the OM's data there would not persist. Set it to a directory of its own under %s, e.g. %s/%s, or drop the variable (the data then follows ozone.metadata.dirs)." (toString $e.name) $dir $omVolume $omVolume $omVolume (get (dict "ozone.om.db.dirs" "om-db" "ozone.om.ratis.storage.dir" "om-ratis" "ozone.om.ratis.snapshot.dir" "om-ratis-snapshot") $key)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- $generated := include "ozone.generatedConfFiles" . | fromJsonArray -}}
 {{- range $file, $_ := .Values.configuration.files -}}
 {{- if or (has $file $generated) (has (trimSuffix ".raw" $file) $generated) -}}

@@ -308,6 +308,54 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         File.Exists(ring.MarkerPath(2)).Should().BeTrue();
     }
 
+    [Fact]
+    public async Task Wipe_follows_the_OM_data_keys_of_the_ozone_site_xml_the_OM_reads()
+    {
+        await InstallAsync(4);
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in")).ExitCode.Should().Be(0);
+        var volume = Path.GetDirectoryName(ring.MetadataDir(3))!;
+        var ratisLog = Path.Combine(volume, "om-ratis", "1c3f5a8d-2e70-3b4c-9d5e-6f708192a3b4", "current", "log_0-10");
+        var snapshot = Path.Combine(volume, "om-ratis-snapshot", "om.db-1-10", "CURRENT");
+        foreach (var file in new[] { ratisLog, snapshot }) { Directory.CreateDirectory(Path.GetDirectoryName(file)!); File.WriteAllText(file, "x"); }
+        var env = ring.WipeEnv(ring.Membership(3, 4), 3);
+        WriteSite(env, ("ozone.om.ratis.storage.dir", Path.Combine(volume, "om-ratis")), ("ozone.om.ratis.snapshot.dir", Path.Combine(volume, "om-ratis-snapshot")));
+
+        var wipe = await OmLifecycleBinary.RunAsync(env, "wipe", "--node", "ozone-om-3");
+
+        wipe.ExitCode.Should().Be(0, wipe.Stderr);
+        File.Exists(ratisLog).Should().BeFalse("the Ratis log of a removed node would make it start with the old ring's log");
+        File.Exists(snapshot).Should().BeFalse();
+        Directory.Exists(Path.Combine(volume, "om-ratis")).Should().BeTrue("a configured directory may be a mount point: only its contents go");
+        File.Exists(ring.MarkerPath(3)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Wipe_refuses_an_OM_data_key_outside_the_volume_and_removes_nothing()
+    {
+        await InstallAsync(4);
+        (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in")).ExitCode.Should().Be(0);
+        // ozone-om-2's volume: a member's Ratis log.
+        var otherNode = Path.Combine(Path.GetDirectoryName(ring.MetadataDir(2))!, "om-ratis");
+        var otherLog = Path.Combine(otherNode, "group", "log_0-10");
+        Directory.CreateDirectory(Path.GetDirectoryName(otherLog)!);
+        File.WriteAllText(otherLog, "x");
+        var env = ring.WipeEnv(ring.Membership(3, 4), 3);
+        WriteSite(env, ("ozone.om.ratis.storage.dir", otherNode));
+
+        var wipe = await OmLifecycleBinary.RunAsync(env, "wipe", "--node", "ozone-om-3");
+
+        wipe.ExitCode.Should().Be(1);
+        wipe.Stderr.Should().Contain("ozone.om.ratis.storage.dir").And.Contain("outside this OM's volume").And.Contain("Nothing was changed");
+        File.Exists(otherLog).Should().BeTrue();
+        File.Exists(ring.MarkerPath(3)).Should().BeTrue("nothing is removed when a key is refused");
+        Directory.Exists(Path.Combine(ring.MetadataDir(3), "om")).Should().BeTrue();
+    }
+
+    /// <summary>The wipe Job's ozone-site.xml, as the image's entrypoint writes it from the users' OZONE-SITE.XML_ variables.</summary>
+    private static void WriteSite(Dictionary<string, string?> env, params (string Key, string Value)[] properties) =>
+        File.WriteAllText(Path.Combine(env["OZONE_CONF_DIR"]!, "ozone-site.xml"),
+            "<configuration>" + string.Concat(properties.Select(p => $"<property><name>{p.Key}</name><value>{p.Value}</value></property>")) + "</configuration>");
+
     [Theory]
     [InlineData("recording")]
     [InlineData("stopping")]

@@ -113,6 +113,35 @@ public sealed class StartDecisionTests
         plan.Reason.Should().Contain("belongs to OM 'ozone-om-2'");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_VERSION_of_another_cluster_than_the_marker_is_refused_whatever_the_ring_says(bool leaderListsIt)
+    {
+        // `ozone om --init` exits 0 on a VERSION it did not write (OzoneManager.omInit): om-lifecycle must check it itself.
+        var ring = leaderListsIt ? Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2") : NoRing();
+
+        var plan = Decide(new MembershipYaml(), self: 1, ring, marker: Marker("ozone-om-1"), version: new OmVersionFile("ozone-om-1", "CID-other", "OM"));
+
+        plan.Action.Should().Be(StartAction.Refuse);
+        plan.Reason.Should().Contain("cluster 'CID-other'").And.Contain("'CID-1'").And.Contain("wipe");
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_volume_with_OM_data_but_no_VERSION_and_no_marker_is_refused_not_initialised(bool leaderListsIt)
+    {
+        var ring = leaderListsIt ? Ring("ozone-om-0", "ozone-om-0", "ozone-om-1", "ozone-om-2") : NoRing();
+        var doc = new MembershipYaml().Parse();
+        var at = new OmDataLocations(doc.MetadataDir, null, "/data/om-ratis", null);
+
+        var plan = StartDecision.Decide(new StartFacts(doc, doc.NodeAt(1), null, null, ring, null, KubernetesAvailable: true, Locations: at, HoldsOmData: true));
+
+        plan.Action.Should().Be(StartAction.Refuse);
+        plan.Reason.Should().Contain("ozone.om.ratis.storage.dir /data/om-ratis").And.Contain("wipe");
+    }
+
     [Fact]
     public void A_marker_of_another_ring_is_refused()
     {
