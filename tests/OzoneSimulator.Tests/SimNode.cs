@@ -82,10 +82,15 @@ public sealed class SimCluster : IDisposable
     {
         var p = Process.Start(Info(i, ["om", .. args]))!;
         _ = p.StandardOutput.ReadToEndAsync();
-        _ = p.StandardError.ReadToEndAsync();
+        errors[p] = p.StandardError.ReadToEndAsync();
         processes.Add(p);
         return p;
     }
+
+    /// <summary>What a process from <see cref="Start"/> wrote to stderr, once it has exited.</summary>
+    public Task<string> ErrorOf(Process p) => errors[p];
+
+    private readonly Dictionary<Process, Task<string>> errors = [];
 
     /// <summary>Inits and starts nodes 0..n-1 as the initial ring and waits for a leader.</summary>
     public async Task FormRingAsync(int n)

@@ -103,6 +103,9 @@ public sealed class AdminCommand(SimState state)
             if (r.Voters.Count < 2) return "Cannot remove the last OM of the ring.";
             if (r.PendingRemoval is { } pending)
                 return $"ReconfigurationInProgressException: the removal of {pending} has not been committed yet.";
+            // RaftServerImpl#setConfigurationAsync: no change while the leader stages a joiner (Ratis 3.1–3.2).
+            if (r.PendingJoiners.Count > 0)
+                return $"ReconfigurationInProgressException: {string.Join(", ", r.PendingJoiners)} is still being caught up to join.";
             var alive = r.Voters.Count(r.Running.ContainsKey);
             if (!Election.HasMajority(alive, r.Voters.Count)) return "The ring has no majority to commit the change.";
             if (!Election.HasJointMajority(r, nodeId))

@@ -30,6 +30,13 @@ public static class Election
     /// </summary>
     public const double StepDownSeconds = 2 * (MinimumTimeoutSeconds + TimeoutSpreadSeconds);
 
+    /// <summary>
+    /// How long a staging joiner may stay silent before the leader gives up on it: ratis-server
+    /// RaftServerConfigKeys#stagingTimeout falls back to 3 × raft.server.rpc.timeout.max, and
+    /// LeaderStateImpl#checkProgress reports NOPROGRESS past it (Ratis 3.1–3.2).
+    /// </summary>
+    public const double StagingTimeoutSeconds = 3 * (MinimumTimeoutSeconds + TimeoutSpreadSeconds);
+
     /// <summary>The seed a replay passes in; without it each ring draws one and keeps it in ring.json.</summary>
     public const string SeedVariable = "OZONE_SIM_SEED";
 
@@ -43,6 +50,7 @@ public static class Election
             if (!Liveness.IsAlive(node.Pid, node.StartTicks)) ring.Running.Remove(id);
         }
         TrackIsolation(ring, now);
+        TrackStaging(ring, now);
         var alive = ring.Voters.Where(ring.Reachable).ToList();
         if (ring.PendingRemoval is { } leaving && ring.Leader is not null && HasJointMajority(ring, leaving))
         {
@@ -111,6 +119,33 @@ public static class Election
             ring.Leader = null;
             ring.ElectionDueAt = null;
         }
+    }
+
+    /// <summary>
+    /// Staging ends without the add in two ways (ratis-server LeaderStateImpl, Ratis 3.1–3.2): the
+    /// staging state lives in one leader's LeaderStateImpl, so any leader change drops it; and
+    /// ConfigurationStagingState#fail removes the appenders of joiners that made no progress
+    /// within <see cref="StagingTimeoutSeconds"/> (a stopped joiner answers nothing). Either way the
+    /// joiner's bootstrap request fails and it is no longer among the leader's Followers.
+    /// </summary>
+    private static void TrackStaging(Ring ring, DateTimeOffset now)
+    {
+        if (ring.PendingJoiners.Count > 0 && ring.StagingLeader != ring.Leader)
+        {
+            ring.PendingJoiners.Clear();
+            ring.StagingLastHeard.Clear();
+        }
+        foreach (var joiner in ring.PendingJoiners.ToList())
+        {
+            if (ring.Reachable(joiner) || !ring.StagingLastHeard.ContainsKey(joiner)) ring.StagingLastHeard[joiner] = now;
+            else if (now - ring.StagingLastHeard[joiner] > TimeSpan.FromSeconds(StagingTimeoutSeconds * SimState.TimeScale))
+            {
+                ring.PendingJoiners.Remove(joiner);
+                ring.StagingLastHeard.Remove(joiner);
+            }
+        }
+        foreach (var stale in ring.StagingLastHeard.Keys.Except(ring.PendingJoiners).ToList()) ring.StagingLastHeard.Remove(stale);
+        if (ring.PendingJoiners.Count == 0) ring.StagingLeader = null;
     }
 
     private static int? SeedFromEnvironment() =>

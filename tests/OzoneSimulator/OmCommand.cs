@@ -164,13 +164,19 @@ public sealed class OmCommand(SimState state, SimConfig config)
     /// <summary>Asks the leader to add this node to the Ratis group; on success copies the leader's data.</summary>
     private async Task JoinAsync(string nodeId, string metadataDir, CancellationToken ct)
     {
-        var leader = state.Update(r =>
+        var (_, staged, refusal) = state.Update<(string? Leader, bool Staged, string? Refusal)>(r =>
         {
-            if (r.Leader is null) return null;
-            if (!r.PendingJoiners.Contains(nodeId) && !r.Voters.Contains(nodeId)) r.PendingJoiners.Add(nodeId);
-            return r.Leader;
+            if (r.Leader is null) return (null, false, "LEADER_UNDETERMINED");
+            if (r.Voters.Contains(nodeId)) return (r.Leader, false, null);
+            // RaftServerImpl#setConfigurationAsync refuses a change while another one stages or is uncommitted.
+            if (r.PendingJoiners.Any(j => j != nodeId) || r.PendingRemoval is not null)
+                return (r.Leader, false, "ReconfigurationInProgressException");
+            if (!r.PendingJoiners.Contains(nodeId)) r.PendingJoiners.Add(nodeId);
+            r.StagingLeader = r.Leader;
+            r.StagingLastHeard[nodeId] = DateTimeOffset.UtcNow;
+            return (r.Leader, true, null);
         });
-        if (leader is null) throw new SimExit(255, "Failed to Bootstrap OM. Error Code: LEADER_UNDETERMINED");
+        if (refusal is not null) throw new SimExit(255, $"Failed to Bootstrap OM. Error Code: {refusal}");
 
         var faults = state.Faults();
         if (faults.StallBootstrap.Contains(nodeId))
@@ -183,6 +189,8 @@ public sealed class OmCommand(SimState state, SimConfig config)
         var error = state.Update(r =>
         {
             if (r.Leader is null) return "LEADER_UNDETERMINED";
+            // The leader that staged it changed, or gave up on it (Election.TrackStaging): the request failed.
+            if (staged && !r.PendingJoiners.Contains(nodeId) && !r.Voters.Contains(nodeId)) return "ReconfigurationTimeoutException";
             if (!Election.HasJointMajorityForAdd(r, nodeId)) return "LEADER_NOT_READY";
             r.PendingJoiners.Remove(nodeId);
             r.Removed.Remove(nodeId);

@@ -28,7 +28,18 @@ public sealed class Ring
     public string ClusterId { get; set; } = "CID-" + Guid.NewGuid().ToString("N")[..12];
     public string? GroupId { get; set; }
     public List<string> Voters { get; set; } = [];
+    /// <summary>
+    /// Joiners the leader is staging (catching up) before their add commits: ratis-server
+    /// LeaderStateImpl#startSetConfiguration gives each a log appender but keeps them out of the
+    /// configuration. That staging state belongs to one leader (<see cref="StagingLeader"/>).
+    /// </summary>
     public List<string> PendingJoiners { get; set; } = [];
+
+    /// <summary>The leader that staged <see cref="PendingJoiners"/>: a leader change drops them.</summary>
+    public string? StagingLeader { get; set; }
+
+    /// <summary>When the leader last heard from each staging joiner (it answers while its process runs).</summary>
+    public Dictionary<string, DateTimeOffset> StagingLastHeard { get; set; } = [];
     /// <summary>Nodes decommissioned from this ring and not added again.</summary>
     public List<string> Removed { get; set; } = [];
     /// <summary>A removal the leader began but could not commit: the ring sits in the joint configuration.</summary>
