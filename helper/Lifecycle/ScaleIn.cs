@@ -142,12 +142,22 @@ public sealed class ScaleIn(LifecycleContext ctx)
         await ctx.Kube.RecordEventAsync("OMDecommissioned", $"{node.Id} left the OM ring; voters now {string.Join(", ", after.Voters)} (leader {after.LeaderId}); its volume waits for 'om-lifecycle wipe' (the post-upgrade Job runs it)", warning: false, cancellationToken);
     }
 
+    /// <summary>
+    /// A joiner whose add never committed is in the leader's Ratis Followers (it has a log appender)
+    /// but not in its peer map, exactly like a voter the leader forgot. Once its pod is gone the
+    /// leader gives up on it within Ratis' staging timeout, 3 × raft.server.rpc.timeout.max
+    /// (RaftServerConfigKeys#stagingTimeout; OzoneManagerRatisServer makes the max 5.2 s by default),
+    /// and drops it from Followers, while a real voter stays. So wait that long, with margin, first.
+    /// </summary>
+    private static readonly TimeSpan StagingGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Runs Ozone's decommission until the live ring no longer lists the node, or the deadline passes.</summary>
     private async Task DecommissionAsync(OmNode node, CancellationToken cancellationToken)
     {
         var deadline = ctx.Clock.GetUtcNow() + ctx.Doc.Timeouts.Decommission;
         var lastReason = "";
         var leadersWithoutPeer = new List<string>();
+        DateTimeOffset? unknownSince = null;
         while (true)
         {
             var (view, record, _) = await HookSupport.ObserveAsync(ctx, cancellationToken);
@@ -163,6 +173,14 @@ public sealed class ScaleIn(LifecycleContext ctx)
                 }
                 if (outcome.Failure == OzoneFailureKind.NotInPeerList && view.LeaderId != node.Id && view.IsVoter(node.Id))
                 {
+                    unknownSince ??= ctx.Clock.GetUtcNow();
+                    if (ctx.Clock.GetUtcNow() - unknownSince < StagingGrace && !await ctx.Kube.PodExistsAsync(node.Id, cancellationToken))
+                    {
+                        lastReason = $"{node.Id} may be a joiner the leader was still catching up, which Ratis drops once it is stopped";
+                        ctx.Log.Info("scale-in.staging", $"The leader {view.LeaderId} lists {node.Id} among its Ratis followers but not in its peer map, and its pod is gone: it may never have finished joining. Waiting up to {StagingGrace.TotalSeconds:0} s for Ratis to drop it before moving leadership.", ("node", node.Id), ("leader", view.LeaderId));
+                        await ctx.PauseAsync(cancellationToken);
+                        continue;
+                    }
                     await MoveOffLeaderWithoutPeerAsync(node, view, leadersWithoutPeer, cancellationToken);
                     continue;
                 }

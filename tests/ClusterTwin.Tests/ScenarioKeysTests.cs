@@ -63,10 +63,20 @@ public sealed class ScenarioKeysTests : IDisposable
     [InlineData("    action: api-fault\n    fault: drop\n    for: a while\n", "for: 'a while'", "1m30s")]
     [InlineData("    action: api-fault\n    fault: \"429\"\n    count: 2\n    verb: put\n", "verb: 'put'", "update")]
     [InlineData("    action: api-fault\n    fault: \"429\"\n    count: 2\n    path: \"ring(\"\n", "path: 'ring('", "regular expression")]
+    [InlineData("    action: upgrade\n    stallBootstrap: ozone-om-4\n", "stallBootstrap: must be a list", "[ozone-om-4]")]
+    [InlineData("    action: upgrade\n    stallBootstrap: [om4]\n", "stallBootstrap: 'om4' is not an OM node id", "ozone-om-4")]
     public void Bad_values_are_refused_naming_the_step_the_field_and_the_fix(string step, string message, string fix)
     {
         var act = () => Load(step);
 
         act.Should().Throw<FormatException>().Which.Message.Should().Contain("step 'one'").And.Contain(message).And.Contain(fix);
+    }
+
+    [Fact]
+    public void StallBootstrap_is_absent_unless_given_and_an_empty_list_lifts_it()
+    {
+        Load("    action: upgrade\n").Steps[0].StallBootstrap.Should().BeNull("a step without the key leaves the fault as it was");
+        Load("    action: upgrade\n    stallBootstrap: []\n").Steps[0].StallBootstrap.Should().BeEmpty();
+        Load("    action: upgrade\n    stallBootstrap: [ozone-om-4, my-rel-om-12]\n").Steps[0].StallBootstrap.Should().Equal("ozone-om-4", "my-rel-om-12");
     }
 }

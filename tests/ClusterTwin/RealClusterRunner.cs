@@ -29,6 +29,7 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             var before = await ObserveAsync();
             var restartsBefore = await RestartsAsync();
             if (step.Faults.Count > 0) failures.Add("faults are not injected in real-cluster mode (the twin runs them offline)");
+            if (step.StallBootstrap is { Count: > 0 }) failures.Add("stallBootstrap is not injected in real-cluster mode (the twin runs it offline)");
             var ok = step.Action switch
             {
                 "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set, step.Wait, step.HelmTimeout, step.Atomic)) == 0,

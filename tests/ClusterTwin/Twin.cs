@@ -74,6 +74,15 @@ public sealed class Twin : IAsyncDisposable
         return reports;
     }
 
+    /// <summary>Arms (or lifts, with an empty list) the simulator's stalled bootstrap for these joiners.</summary>
+    private void StallBootstraps(int index, IReadOnlyList<string> nodes)
+    {
+        var faults = Sim.Faults();
+        faults.StallBootstrap = [.. nodes];
+        Sim.WriteFaults(faults);
+        Console.Error.WriteLine($"twin: step {index}: bootstraps that never join: {(nodes.Count == 0 ? "none" : string.Join(", ", nodes))}");
+    }
+
     private async Task<StepReport> RunStepAsync(int index, Step step)
     {
         var clock = Stopwatch.StartNew();
@@ -87,6 +96,8 @@ public sealed class Twin : IAsyncDisposable
         var deniedBefore = cluster.Api.Denied.Count;
         // What Helm would print when the operation fails: a step failure only when the step expects success.
         var releaseErrors = new List<string>();
+
+        if (step.StallBootstrap is { } stalled) StallBootstraps(index, stalled);
 
         switch (step.Action)
         {

@@ -143,6 +143,35 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ring.Ring().Leader.Should().Be("ozone-om-0", "the lowest staying voter that started before the listing took over");
     }
 
+    // A joiner whose add never committed (Ratis staging: ratis-server LeaderStateImpl) is among the
+    // leader's Followers but not in any peer map, like a voter every leader forgot. Stopped, it is
+    // dropped by Ratis within the staging timeout; moving leadership around would only add elections.
+    [Fact]
+    public async Task Scale_in_lets_Ratis_drop_a_stopped_joiner_that_never_finished_instead_of_moving_leadership()
+    {
+        await InstallAsync(4);
+        var faults = ring.Sim.Faults();
+        faults.StallBootstrap.Add("ozone-om-4");
+        ring.Sim.WriteFaults(faults);
+        var sts = ring.Kube!.Store.Get(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", "ozone-om")!;
+        sts["spec"]!["replicas"] = 5;
+        ring.Kube.Store.Put(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", sts);
+        for (var i = 0; i < 5; i++) ring.WriteMembership(i, ring.Membership(5, 4));
+        ring.StartPod(4);
+        await ring.WaitUntilAsync(r => r.PendingJoiners.Contains("ozone-om-4"), "ozone-om-4 is being caught up to join");
+        var changes = ring.Ring().LeaderChanges;
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 5)), "scale-in", "--replicas", "4");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        result.Stdout.Should().NotContain("does not know ozone-om-4");
+        ring.Ring().LeaderChanges.Should().Be(changes, "no leadership moved for a node that never joined");
+        ring.Ring().Voters.Should().Equal("ozone-om-0", "ozone-om-1", "ozone-om-2", "ozone-om-3");
+        ring.Ring().PendingJoiners.Should().BeEmpty();
+        StatefulSetReplicas().Should().Be(4);
+        RingRecord()["pendingWipe"]!.GetValue<string>().Should().Be("ozone-om-4", "its half-copied volume is wiped before any regrow");
+    }
+
     [Fact]
     public async Task Transfer_leader_goes_to_the_lowest_staying_ordinal_and_is_a_no_op_when_it_already_leads()
     {
