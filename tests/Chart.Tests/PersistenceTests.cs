@@ -76,5 +76,30 @@ public sealed class PersistenceTests
             result.One<V1StatefulSet>($"ozone-{c}").Spec.VolumeClaimTemplates.Should().BeNullOrEmpty("the S3 gateway keeps no data");
     }
 
+    // Ozone keeps what it must not lose under ozone.metadata.dirs (OzoneConsts, ServerUtils#getOzoneMetaDirPath),
+    // the datanode's id file under ozone.scm.datanode.id.dir and its containers under hdds.datanode.dir:
+    // all three must be on the component's volume wherever persistence.path mounts it.
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task Every_data_directory_follows_its_components_persistence_path(string helm)
+    {
+        var set = Components.ToDictionary(c => $"{c}.persistence.enabled", _ => "true");
+        foreach (var c in Components) set[$"{c}.persistence.path"] = $"/var/lib/ozone-{c}";
+
+        var result = await Helm.TemplateAsync(helm, set);
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        foreach (var c in Components)
+        {
+            var container = result.One<V1StatefulSet>($"ozone-{c}").Spec.Template.Spec.Containers[0];
+            var env = container.Env.Where(e => e.Value is not null).ToDictionary(e => e.Name, e => e.Value);
+            container.VolumeMounts.Select(m => m.MountPath).Should().Contain($"/var/lib/ozone-{c}");
+            env["OZONE-SITE.XML_ozone.metadata.dirs"].Should().Be($"/var/lib/ozone-{c}/metadata", $"{c}'s metadata must be on its volume");
+            env["OZONE-SITE.XML_ozone.scm.datanode.id.dir"].Should().Be($"/var/lib/ozone-{c}");
+            env["OZONE-SITE.XML_hdds.datanode.dir"].Should().Be($"/var/lib/ozone-{c}/storage");
+        }
+        result.Stdout.Should().Contain("metadataDir: /var/lib/ozone-om/metadata", "om-lifecycle's membership names the same directory the OM uses");
+    }
+
     public static TheoryData<string> Helms() => new() { "helm3", "helm4" };
 }

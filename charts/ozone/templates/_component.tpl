@@ -44,7 +44,7 @@ spec:
           args:
             {{- toYaml .args | nindent 12 }}
           env:
-            {{- include "ozone.commonEnv" $ctx | nindent 12 }}
+            {{- include "ozone.commonEnv" (dict "ctx" $ctx "values" $v) | nindent 12 }}
             {{- with .env }}
             {{- . | nindent 12 }}
             {{- end }}
@@ -77,7 +77,7 @@ spec:
           volumeMounts:
             {{- include "ozone.pod.volumeMounts" $ctx | nindent 12 }}
             - name: data
-              mountPath: {{ ($v.persistence).path | default "/data" }}
+              mountPath: {{ include "ozone.dataDir" (dict "values" $v) }}
       volumes:
         {{- include "ozone.pod.volumes" $ctx | nindent 8 }}
         {{- if not $persistent }}

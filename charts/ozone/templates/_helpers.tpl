@@ -219,11 +219,20 @@ timeouts:
   decommission: {{ int .Values.om.lifecycle.decommissionTimeout }}
 {{- end -}}
 
-{{/* ozone.metadataDir: ozone.metadata.dirs of every component. */}}
-{{- define "ozone.metadataDir" -}}/data/metadata{{- end -}}
+{{/* ozone.dataDir: where a component's volume is mounted: its persistence.path, or /data for one without persistence settings; pass (dict "values" .Values.<component>). */}}
+{{- define "ozone.dataDir" -}}{{ (.values.persistence).path | default "/data" }}{{- end -}}
 
-{{/* ozone.commonEnv: static Ozone settings every component shares (never the OM membership). */}}
+{{/* ozone.metadataDir: a component's ozone.metadata.dirs, on its volume; pass (dict "values" .Values.<component>). */}}
+{{- define "ozone.metadataDir" -}}{{ include "ozone.dataDir" . }}/metadata{{- end -}}
+
+{{/*
+ozone.commonEnv: static Ozone settings every component shares (never the OM membership), with the
+data directories on the component's own volume; pass (dict "ctx" $ "values" .Values.<component>).
+*/}}
 {{- define "ozone.commonEnv" -}}
+{{- $dataDir := include "ozone.dataDir" . -}}
+{{- $ctx := .ctx -}}
+{{- with $ctx -}}
 {{ include "ozone.pod.confEnv" . }}
 {{ include "ozone.pod.launcherEnv" . }}
 - name: OZONE-SITE.XML_ozone.scm.names
@@ -231,11 +240,11 @@ timeouts:
 - name: OZONE-SITE.XML_ozone.scm.client.address
   value: {{ include "ozone.scm.host" (dict "ctx" . "ordinal" 0) | quote }}
 - name: OZONE-SITE.XML_ozone.scm.datanode.id.dir
-  value: "/data"
+  value: {{ $dataDir | quote }}
 - name: OZONE-SITE.XML_ozone.metadata.dirs
-  value: {{ include "ozone.metadataDir" . | quote }}
+  value: {{ printf "%s/metadata" $dataDir | quote }}
 - name: OZONE-SITE.XML_hdds.datanode.dir
-  value: "/data/storage"
+  value: {{ printf "%s/storage" $dataDir | quote }}
 - name: OZONE-SITE.XML_ozone.network.flexible.fqdn.resolution.enabled
   value: "true"
 {{- /* SCM keys datanodes by the host name they report, not by reverse DNS of a pod IP that changes on restart (SCMNodeManager: hdds.datanode.use.datanode.hostname decides whether a datanode is keyed by host name or IP, Ozone 2.1.0). */}}
@@ -251,14 +260,15 @@ timeouts:
 - name: OZONE-SITE.XML_ozone.scm.nodes.{{ include "ozone.clusterId" . }}
   value: {{ include "ozone.scm.nodeIds" . | quote }}
 {{- range $i := until (int .Values.scm.replicas) }}
-- name: OZONE-SITE.XML_ozone.scm.address.{{ include "ozone.clusterId" $ }}.{{ include "ozone.scm.name" $ }}-{{ $i }}
-  value: {{ include "ozone.scm.host" (dict "ctx" $ "ordinal" $i) | quote }}
+- name: OZONE-SITE.XML_ozone.scm.address.{{ include "ozone.clusterId" $ctx }}.{{ include "ozone.scm.name" $ctx }}-{{ $i }}
+  value: {{ include "ozone.scm.host" (dict "ctx" $ctx "ordinal" $i) | quote }}
 {{- end }}
 - name: OZONE-SITE.XML_ozone.scm.primordial.node.id
   value: {{ include "ozone.scm.primordialNode" . | quote }}
 {{- end }}
 {{- with .Values.env }}
-{{ tpl (toYaml .) $ }}
+{{ tpl (toYaml .) $ctx }}
+{{- end }}
 {{- end }}
 {{- end -}}
 

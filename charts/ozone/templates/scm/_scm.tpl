@@ -2,7 +2,7 @@
 {{- define "ozone.scm.primordialNode" -}}{{ include "ozone.scm.name" . }}-0{{- end -}}
 
 {{/* ozone.scm.versionFile: the VERSION file an initialised or bootstrapped SCM has under ozone.metadata.dirs. */}}
-{{- define "ozone.scm.versionFile" -}}{{ include "ozone.metadataDir" . }}/scm/current/VERSION{{- end -}}
+{{- define "ozone.scm.versionFile" -}}{{ include "ozone.metadataDir" (dict "values" .Values.scm) }}/scm/current/VERSION{{- end -}}
 
 {{/*
 ozone.scm.startScript: the SCM container's start, a fixed text that takes every value from the
