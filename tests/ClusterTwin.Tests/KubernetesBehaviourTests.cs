@@ -112,6 +112,42 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         File.ReadAllText(Path.Combine(cluster.PvcDir("data-demo-om-2"), "kept")).Should().Be("data");
     }
 
+    // Kubernetes v1.35 stateful_set_control.go: runForAll over the condemned pods stops after the first
+    // only when monotonic (OrderedReady); Parallel deletes them all in one sync. So a scale-down that
+    // skips the chart's hooks (helm --no-hooks, kubectl scale) stops every leaving OM at once.
+    [Fact]
+    public async Task Parallel_scale_down_deletes_every_condemned_pod_at_once()
+    {
+        PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a", gracePeriod: 30, preStop: ["/bin/sleep", "300"]);
+        await Until(() => controller.Pods.Count == 3, "three pods");
+
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", gracePeriod: 30, preStop: ["/bin/sleep", "300"]);
+
+        await Until(() => controller.Pods.TryGetValue(1, out var one) && one.Deleting && controller.Pods.TryGetValue(2, out var two) && two.Deleting,
+            "pods 1 and 2 terminating together");
+    }
+
+    [Fact]
+    public async Task OrderedReady_scale_down_deletes_the_highest_pod_and_waits_until_it_is_gone()
+    {
+        var gate = Path.Combine(work, "ready-gate");
+        File.WriteAllText(gate, "");
+        PutStatefulSet(replicas: 3, policy: "OrderedReady", marker: "a", readinessFile: gate, gracePeriod: 30, preStop: ["/bin/sleep", "300"]);
+        await Until(() => controller.Pods.Count == 3, "three pods");
+
+        PutStatefulSet(replicas: 1, policy: "OrderedReady", marker: "a", readinessFile: gate, gracePeriod: 30, preStop: ["/bin/sleep", "300"]);
+
+        var together = false;
+        await Until(() =>
+        {
+            var pods = controller.Pods;
+            together |= pods.TryGetValue(1, out var one) && one.Deleting && pods.ContainsKey(2);
+            return !pods.ContainsKey(1) && !pods.ContainsKey(2);
+        }, "pods 1 and 2 gone");
+
+        together.Should().BeFalse("pod 1 is deleted only once pod 2 is gone");
+    }
+
     [Fact]
     public async Task A_preStop_hook_that_outlasts_the_grace_period_is_cut_short_and_the_pod_goes()
     {

@@ -267,11 +267,12 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         var currentRevision = sts["status"]?["currentRevision"]?.GetValue<string>() is { Length: > 0 } c ? c : updateRevision;
         var parallel = spec.Spec.PodManagementPolicy == "Parallel";
 
-        // Scale down: highest ordinal first, one at a time.
-        foreach (var ordinal in Pods.Keys.Where(o => o >= replicas).OrderDescending())
-        {
-            await StopAsync(ordinal, Pods[ordinal], graceful: true);
-        }
+        // Scale down (Kubernetes v1.35 stateful_set_control.go, runForAll over the condemned pods):
+        // OrderedReady is monotonic, the highest ordinal first and the next only once it is gone;
+        // Parallel deletes every condemned pod in the same sync.
+        var condemned = Pods.Where(p => p.Key >= replicas).OrderByDescending(p => p.Key).ToList();
+        if (parallel) await Task.WhenAll(condemned.Select(p => StopAsync(p.Key, p.Value, graceful: true)));
+        else foreach (var (ordinal, pod) in condemned) await StopAsync(ordinal, pod, graceful: true);
         // Create missing pods (Parallel: all at once; OrderedReady: the next one only when all lower are ready).
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
