@@ -74,12 +74,29 @@ public sealed class LookupTests() : LiveReleaseTests("lookup")
     public async Task A_retry_after_a_failed_shrink_renders_the_wipes_the_ring_record_still_has_pending(string helm)
     {
         PreviousStatefulSet(3);
+        Claims(3, 4);
         RingRecordWithPendingWipes("ozone-om-4,ozone-om-3");
 
         var result = await RenderAsync(helm, 3);
 
         List(Membership(result), "leaving").Should().BeEmpty("the StatefulSet is already at the new size");
         WipeJobs(result).Select(w => w.Node).Should().Equal("ozone-om-4", "ozone-om-3");
+    }
+
+    // A pod naming a claim that does not exist stays Pending (kube-scheduler's VolumeBinding), so a
+    // wipe Job for a deleted PVC would hold every later upgrade until its hook timeout. Nothing is
+    // left to wipe there.
+    [Theory]
+    [MemberData(nameof(Helms))]
+    public async Task A_pending_wipe_whose_volume_claim_was_deleted_gets_no_wipe_Job(string helm)
+    {
+        PreviousStatefulSet(3);
+        Claims(3);
+        RingRecordWithPendingWipes("ozone-om-4,ozone-om-3");
+
+        var result = await RenderAsync(helm, 3);
+
+        WipeJobs(result).Select(w => w.Node).Should().Equal(["ozone-om-3"], "data-ozone-om-4 is gone, data-ozone-om-3 is not");
     }
 
     // install 3 → upgrade 5 → rollback to 3 (ozone-om-3 and -4 pending wipes) → upgrade 5 again:
@@ -89,6 +106,7 @@ public sealed class LookupTests() : LiveReleaseTests("lookup")
     public async Task Pending_wipes_of_ordinals_that_are_desired_again_get_no_wipe_Job(string helm)
     {
         PreviousStatefulSet(3);
+        Claims(3, 4);
         RingRecordWithPendingWipes("ozone-om-4,ozone-om-3");
 
         var regrow = await RenderAsync(helm, 5);
@@ -162,18 +180,28 @@ public sealed class LookupTests() : LiveReleaseTests("lookup")
         Helm.Notes(install).Should().Contain("4 OM(s) leave").And.Contain("--timeout 13m").And.Contain("run the same helm upgrade again");
     }
 
-    /// <summary>The live OM StatefulSet of the release, owned by Helm as an installed release's is.</summary>
     /// <summary>The ring record as scale-in leaves it: these nodes decommissioned, their volumes not wiped yet.</summary>
     private void RingRecordWithPendingWipes(string nodes) =>
         Server.Store.Add($$$"""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"ozone-om-ring","namespace":"default"},"data":{"pendingWipe":"{{{nodes}}}","decommissioned":"{{{nodes}}}"}}""");
 
-    private void PreviousStatefulSet(int replicas) =>
+    /// <summary>The OM PVCs (data-ozone-om-N) that exist: a StatefulSet's claims stay after a scale-down.</summary>
+    private void Claims(params int[] ordinals)
+    {
+        foreach (var o in ordinals)
+            Server.Store.Add($$$"""{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"data-ozone-om-{{{o}}}","namespace":"default"},"spec":{}}""");
+    }
+
+    /// <summary>The live OM StatefulSet of the release with the claims of its pods.</summary>
+    private void PreviousStatefulSet(int replicas)
+    {
+        Claims([.. Enumerable.Range(0, replicas)]);
         Server.Store.Add("""
             {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"ozone-om","namespace":"default",
              "labels":{"app.kubernetes.io/managed-by":"Helm"},
              "annotations":{"meta.helm.sh/release-name":"ozone","meta.helm.sh/release-namespace":"default"}},
              "spec":{"replicas":REPLICAS}}
             """.Replace("REPLICAS", replicas.ToString()));
+    }
 
     private async Task<Helm.Result> RenderAsync(string helm, int replicas, params (string Key, string Value)[] extra)
     {

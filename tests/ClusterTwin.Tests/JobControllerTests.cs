@@ -68,6 +68,50 @@ public sealed class JobControllerTests : IDisposable
         cluster.Api.Store.List(Cluster.Kind("v1", "Pod")!, "default").Should().BeEmpty("the Job controller deletes the active pods of a Job past its deadline");
     }
 
+    // kube-scheduler (VolumeBinding): a pod whose PersistentVolumeClaim does not exist is not scheduled; it stays Pending.
+    [Fact]
+    public async Task A_pod_whose_claim_does_not_exist_stays_Pending_and_never_runs_until_the_deadline()
+    {
+        var ran = Path.Combine(work, "ran");
+        var job = WithClaim(Job("wipe", ["/bin/sh", "-c", $"touch {ran}"], backoffLimit: 6, activeDeadlineSeconds: 20), "data-gone");
+
+        var outcome = await jobs.RunToEndAsync(job);
+
+        outcome.Should().Be(new JobController.Outcome(false, JobController.DeadlineExceeded, 1));
+        File.Exists(ran).Should().BeFalse("a Pending pod's containers never start");
+        Directory.Exists(cluster.PvcDir("data-gone")).Should().BeFalse("no volume is made up for a claim that does not exist");
+    }
+
+    [Fact]
+    public async Task A_Pending_pod_runs_once_its_claim_exists()
+    {
+        var ran = Path.Combine(work, "ran");
+        var run = jobs.RunToEndAsync(WithClaim(Job("wipe", ["/bin/sh", "-c", $"touch {ran}"], backoffLimit: 0), "data-late"));
+        await Until(() => cluster.Api.Store.List(Cluster.Kind("v1", "Pod")!, "default").Any(p => p["status"]?["phase"]?.GetValue<string>() == "Pending"), "the pod Pending");
+
+        cluster.Put(new System.Text.Json.Nodes.JsonObject { ["apiVersion"] = "v1", ["kind"] = "PersistentVolumeClaim", ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = "data-late" } });
+
+        (await run).Succeeded.Should().BeTrue();
+        File.Exists(ran).Should().BeTrue();
+    }
+
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!condition())
+        {
+            if (timeout.IsCancellationRequested) throw new TimeoutException($"not reached within 60 s: {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    private static V1Job WithClaim(V1Job job, string claim)
+    {
+        job.Spec.Template.Spec.Volumes = [new V1Volume { Name = "data", PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = claim } }];
+        job.Spec.Template.Spec.Containers[0].VolumeMounts = [new V1VolumeMount { Name = "data", MountPath = "/data" }];
+        return job;
+    }
+
     private static V1Job Job(string name, string[] command, int backoffLimit, long? activeDeadlineSeconds = null) => new()
     {
         ApiVersion = "batch/v1",

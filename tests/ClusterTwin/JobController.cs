@@ -88,8 +88,14 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
         // Each attempt is a new pod with a generated name (<job>-<5 random characters>, apiserver
         // generateName with k8s.io/apimachinery/pkg/util/rand.String's alphabet), never a reused one.
         var podName = $"{name}-{string.Concat(Enumerable.Range(0, 5).Select(_ => PodNameAlphabet[Random.Shared.Next(PodNameAlphabet.Length)]))}";
-        var sandbox = runtime.Prepare(podName, "127.0.0.1", job.Spec.Template.Spec);
         PodsCreated.AddOrUpdate(name, _ => [DateTime.UtcNow], (_, list) => { lock (list) list.Add(DateTime.UtcNow); return list; });
+        PutPod(podName, name, "Pending");
+        if (!await ClaimsBoundAsync(podName, job.Spec.Template.Spec, stop))
+        {
+            cluster.Delete("v1", "Pod", podName);
+            return false;
+        }
+        var sandbox = runtime.Prepare(podName, "127.0.0.1", job.Spec.Template.Spec);
         PutPod(podName, name, "Running");
         var ok = true;
         foreach (var container in (job.Spec.Template.Spec.InitContainers ?? []).Concat(job.Spec.Template.Spec.Containers))
@@ -108,6 +114,25 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
         if (stop.IsCancellationRequested) cluster.Delete("v1", "Pod", podName);
         else PutPod(podName, name, ok ? "Succeeded" : "Failed");
         return ok;
+    }
+
+    /// <summary>
+    /// A pod that names a PersistentVolumeClaim the API does not have is not scheduled: it stays
+    /// Pending ("persistentvolumeclaim \"…\" not found", kube-scheduler's VolumeBinding plugin,
+    /// Kubernetes v1.35) until the claim exists or the pod is deleted. False when stopped first.
+    /// </summary>
+    private async Task<bool> ClaimsBoundAsync(string podName, V1PodSpec spec, CancellationToken stop)
+    {
+        var claims = (spec.Volumes ?? []).Where(v => v.PersistentVolumeClaim is not null).Select(v => v.PersistentVolumeClaim.ClaimName).ToList();
+        var said = false;
+        while (claims.FirstOrDefault(c => cluster.Get("v1", "PersistentVolumeClaim", c) is null) is { } missing)
+        {
+            if (!said) Console.Error.WriteLine($"twin: scheduler: pod {podName} stays Pending: persistentvolumeclaim \"{missing}\" not found");
+            said = true;
+            try { await Task.Delay(100, stop); }
+            catch (OperationCanceledException) { return false; }
+        }
+        return true;
     }
 
     private const string PodNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";

@@ -9,8 +9,9 @@ namespace ClusterTwin;
 
 /// <summary>
 /// The StatefulSet controller for the OM StatefulSet, with its pods as real processes:
-/// Parallel (or OrderedReady) creation, scale-down from the highest ordinal with preStop then
-/// SIGTERM, PVCs kept and reused, restart of exited containers, a rolling update in reverse
+/// Parallel (or OrderedReady) creation, scale-down (Parallel: every condemned pod at once;
+/// OrderedReady: from the highest ordinal, one at a time) with preStop then SIGTERM, PVCs kept
+/// and reused, restart of exited containers, a rolling update in reverse
 /// ordinal order when the pod template changes, and the StatefulSet's status as Kubernetes keeps
 /// it (observedGeneration, revisions, replica counts), written to the API after every sync. A
 /// kubelet loop runs each pod's startup, liveness and readiness probes (exec or httpGet) as the

@@ -9,7 +9,10 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
 {
     public string OmPod(int ordinal) => $"{OmStatefulSet}-{ordinal}";
 
-    public string OmStatefulSet => Release.Contains("ozone", StringComparison.Ordinal) ? $"{Release}-om" : $"{Release}-ozone-om";
+    /// <summary>The chart's ozone.fullname: the release name when it contains "ozone", else release-ozone.</summary>
+    public string Fullname => Release.Contains("ozone", StringComparison.Ordinal) ? Release : $"{Release}-ozone";
+
+    public string OmStatefulSet => $"{Fullname}-om";
 
     /// <summary>
     /// helm upgrade --install; without <paramref name="wait"/> (a step's `wait: false`) post hooks run
@@ -82,7 +85,7 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
     public IReadOnlyList<string> DatanodeList(bool all = true) =>
         ExecIn(ScmPod, "scm", ["ozone", "admin", "datanode", "list", "--json", .. (string[])(all ? ["--all"] : [])]);
 
-    private string ScmPod => $"{OmStatefulSet[..^"-om".Length]}-scm-0";
+    private string ScmPod => $"{Fullname}-scm-0";
 
     private IReadOnlyList<string> Exec(string pod, params string[] command) => ExecIn(pod, "om", command);
 

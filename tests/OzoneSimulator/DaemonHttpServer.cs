@@ -1,6 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -13,17 +11,17 @@ namespace OzoneSimulator;
 /// </summary>
 public sealed class DaemonHttpServer(string ip, int port, Func<IEnumerable<JsonObject>> beans) : IDisposable
 {
-    private readonly TcpListener listener = new(IPAddress.Parse(ip), port);
+    private readonly LoopbackHttpServer server = new(ip, port, target =>
+        target.Split('?')[0] == "/jmx" ? new HttpAnswer("200 OK", Jmx(target, beans)) : new HttpAnswer("404 Not Found", ""));
 
     /// <summary>Binds the port; a port already taken fails the daemon, as a JVM's BindException does.</summary>
     public void Start()
     {
-        try { listener.Start(); }
+        try { server.Start(); }
         catch (SocketException e) { throw new SimExit(1, $"java.net.BindException: Port in use: {ip}:{port} ({e.Message})"); }
-        _ = Task.Run(ServeAsync);
     }
 
-    public void Dispose() => listener.Stop();
+    public void Dispose() => server.Dispose();
 
     /// <summary>The JVM's Runtime bean, which every daemon has; the chart's HTTP probes ask for it.</summary>
     public static JsonObject RuntimeBean(string processName) => new()
@@ -34,38 +32,7 @@ public sealed class DaemonHttpServer(string ip, int port, Func<IEnumerable<JsonO
         ["Uptime"] = Environment.TickCount64,
     };
 
-    private async Task ServeAsync()
-    {
-        while (true)
-        {
-            TcpClient client;
-            try { client = await listener.AcceptTcpClientAsync(); }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException) { return; }
-            _ = Task.Run(() => AnswerAsync(client));
-        }
-    }
-
-    private async Task AnswerAsync(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                var stream = client.GetStream();
-                if (await HttpRequestTarget.ReadAsync(stream) is not { } target) return;
-                var path = target.Split('?')[0];
-                var (status, body) = path == "/jmx" ? ("200 OK", Jmx(target)) : ("404 Not Found", "");
-                var bytes = Encoding.UTF8.GetBytes(body);
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json; charset=utf8\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n"));
-                await stream.WriteAsync(bytes);
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or IndexOutOfRangeException)
-            {
-            }
-        }
-    }
-
-    private string Jmx(string target)
+    private static string Jmx(string target, Func<IEnumerable<JsonObject>> beans)
     {
         var query = Uri.UnescapeDataString(target.Contains("qry=", StringComparison.Ordinal) ? target[(target.IndexOf("qry=", StringComparison.Ordinal) + 4)..] : "*");
         var pattern = "^" + Regex.Escape(query).Replace("\\*", ".*") + "$";

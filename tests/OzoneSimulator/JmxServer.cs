@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
@@ -13,52 +10,17 @@ namespace OzoneSimulator;
 /// </summary>
 public sealed class JmxServer(SimState state, string nodeId, string serviceId, string host, int port, int ratisPort) : IDisposable
 {
-    // A plain socket server bound to this node's own address: HttpListener matches on the Host
-    // header, and clients ask by the node's DNS name, not its IP.
-    private readonly TcpListener listener = new(IPAddress.Parse(host), port);
-
-    public void Start()
+    private readonly LoopbackHttpServer server = new(host, port, target =>
     {
-        listener.Start();
-        _ = Task.Run(ServeAsync);
-    }
+        var query = Uri.UnescapeDataString(target.Contains("qry=", StringComparison.Ordinal) ? target[(target.IndexOf("qry=", StringComparison.Ordinal) + 4)..] : "");
+        var body = state.Faults().GarbageJmx.Contains(nodeId) ? "<html>Error 500 garbage</html>" : Beans(state.Read(), nodeId, ratisPort, query, serviceId);
+        // Jetty streams the servlet's answer chunked, labelled with the servlet's "charset=utf8".
+        return new HttpAnswer("200 OK", body, Chunked: true, ExtraHeaders: "Cache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\n");
+    });
 
-    public void Dispose() => listener.Stop();
+    public void Start() => server.Start();
 
-    private async Task ServeAsync()
-    {
-        while (true)
-        {
-            TcpClient client;
-            try { client = await listener.AcceptTcpClientAsync(); }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or InvalidOperationException) { return; }
-            _ = Task.Run(() => AnswerAsync(client));
-        }
-    }
-
-    private async Task AnswerAsync(TcpClient client)
-    {
-        using (client)
-        {
-            try
-            {
-                var stream = client.GetStream();
-                if (await HttpRequestTarget.ReadAsync(stream) is not { } target) return;
-                var query = Uri.UnescapeDataString(target.Contains("qry=", StringComparison.Ordinal) ? target[(target.IndexOf("qry=", StringComparison.Ordinal) + 4)..] : "");
-                var body = state.Faults().GarbageJmx.Contains(nodeId) ? "<html>Error 500 garbage</html>" : Beans(state.Read(), nodeId, ratisPort, query, serviceId);
-                // Jetty streams the servlet's answer chunked, labelled with the servlet's "charset=utf8".
-                var bytes = Encoding.UTF8.GetBytes(body);
-                var head = Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nContent-Type: application/json; charset=utf8\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
-                await stream.WriteAsync(head);
-                await stream.WriteAsync(Encoding.ASCII.GetBytes($"{bytes.Length:x}\r\n"));
-                await stream.WriteAsync(bytes);
-                await stream.WriteAsync("\r\n0\r\n\r\n"u8.ToArray());
-            }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or IndexOutOfRangeException)
-            {
-            }
-        }
-    }
+    public void Dispose() => server.Dispose();
 
     /// <summary>The beans whose name matches the JMX query (a '*' matches anything), as Hadoop's JMXJsonServlet answers.</summary>
     /// <remarks>Each value follows a fixture in tests/fixtures/ozone/jmx (see its README for the Ratis and Hadoop sources).</remarks>

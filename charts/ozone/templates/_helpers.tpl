@@ -151,15 +151,20 @@ Service every component has (<statefulSet>-headless, named in _component.tpl); p
 ozone.om.wipeOrdinals: ordinals that get a post-upgrade wipe Job (leaving now or pending in the ring
 record), highest first, as a JSON list. An ordinal below om.replicas is desired again (say after a
 rollback and a new scale-up): it gets no Job, since its own start wipes the stale data before it joins.
+Neither does a node whose PVC no longer exists (deleted by hand).
 */}}
 {{- define "ozone.om.wipeOrdinals" -}}
 {{- $delta := include "ozone.om.delta" . | fromJson -}}
 {{- $prefix := printf "%s-" (include "ozone.om.name" .) -}}
 {{- $want := int .Values.om.replicas -}}
+{{- $namespace := .Release.Namespace -}}
 {{- $ordinals := list -}}
 {{- range $id := concat $delta.leaving (include "ozone.om.pendingWipes" . | fromJsonArray) -}}
 {{- $o := trimPrefix $prefix $id -}}
-{{- if and (regexMatch "^[0-9]+$" $o) (ge (int $o) $want) -}}{{- $ordinals = append $ordinals (int $o) -}}{{- end -}}
+{{- if and (regexMatch "^[0-9]+$" $o) (ge (int $o) $want) -}}
+{{- /* A pod naming a missing claim stays Pending (kube-scheduler VolumeBinding) and would hold the hook: a deleted PVC has nothing left to wipe. */ -}}
+{{- if lookup "v1" "PersistentVolumeClaim" $namespace (printf "data-%s" $id) -}}{{- $ordinals = append $ordinals (int $o) -}}{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- $sorted := list -}}
 {{- range $i := untilStep 99 -1 -1 -}}{{- if has $i $ordinals -}}{{- $sorted = append $sorted $i -}}{{- end -}}{{- end -}}

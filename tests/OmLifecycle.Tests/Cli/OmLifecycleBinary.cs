@@ -38,11 +38,7 @@ public static class OmLifecycleBinary
             if (value is null) info.Environment.Remove(key);
             else info.Environment[key] = value;
         }
-        using var process = System.Diagnostics.Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await stdout, await stderr);
+        var run = await ChildProcessRun.RunAsync(info, TimeSpan.FromMinutes(2));
+        return new Result(run.ExitCode, run.Stdout, run.Stderr);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using OmLifecycle.Cli;
 using OmLifecycle.Membership;
+using OmLifecycle.Tests.Cli;
 using YamlDotNet.RepresentationModel;
 
 namespace OmLifecycle.Tests.Contract;
@@ -91,9 +92,7 @@ public sealed class ChartMembershipAgreementTests
         render.Stderr.Should().NotContain("panic", "a refusal is a message, not a crash");
     }
 
-    private sealed record Rendered(int ExitCode, string Stdout, string Stderr);
-
-    private static async Task<Rendered> RenderAsync(string helm, string[] args)
+    private static async Task<ProcessResult> RenderAsync(string helm, string[] args)
     {
         var release = "ozone";
         var rest = new List<string>();
@@ -102,13 +101,9 @@ public sealed class ChartMembershipAgreementTests
             if (args[i] == "--release") release = args[++i];
             else rest.Add(args[i]);
         }
-        var start = new ProcessStartInfo(Path.Combine(Repository.ToolsDir, helm)) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Path.Combine(Repository.ToolsDir, helm));
         foreach (var arg in (string[])["template", release, Path.Combine(Repository.Root, "charts", "ozone"), .. rest]) start.ArgumentList.Add(arg);
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new Rendered(process.ExitCode, await stdout, await stderr);
+        return await ChildProcessRun.RunAsync(start, TimeSpan.FromMinutes(2));
     }
 
     /// <summary>The membership.yaml the OM pods mount (the OM membership ConfigMap).</summary>

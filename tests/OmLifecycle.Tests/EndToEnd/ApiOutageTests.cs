@@ -54,9 +54,7 @@ public sealed class ApiOutageTests : IAsyncLifetime
     [Fact]
     public async Task The_heartbeat_stays_fresh_while_ozone_om_init_waits_for_SCM()
     {
-        var faults = ring.Sim.Faults();
-        faults.ScmUnreachable.Add("ozone-om-0");
-        ring.Sim.WriteFaults(faults);
+        ring.SetFaults(f => f.ScmUnreachable.Add("ozone-om-0"));
         ring.WriteMembership(0, ring.Membership(1, null));
         ring.StartPod(0);
 
@@ -66,8 +64,7 @@ public sealed class ApiOutageTests : IAsyncLifetime
             () => $"the heartbeat was refreshed while --init waits (still {Heartbeat()?.UpdatedAt:O}, phase {Heartbeat()?.Phase})");
         ring.Ring().Voters.Should().BeEmpty("--init has not finished");
 
-        faults.ScmUnreachable.Clear();
-        ring.Sim.WriteFaults(faults);
+        ring.SetFaults(f => f.ScmUnreachable.Clear());
         await ring.WaitUntilAsync(r => r.Leader == "ozone-om-0" && File.Exists(ring.MarkerPath(0)), "the OM runs once SCM answers");
     }
 

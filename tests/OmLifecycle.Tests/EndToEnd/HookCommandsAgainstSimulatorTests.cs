@@ -150,9 +150,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     public async Task Scale_in_lets_Ratis_drop_a_stopped_joiner_that_never_finished_instead_of_moving_leadership()
     {
         await InstallAsync(4);
-        var faults = ring.Sim.Faults();
-        faults.StallBootstrap.Add("ozone-om-4");
-        ring.Sim.WriteFaults(faults);
+        ring.SetFaults(f => f.StallBootstrap.Add("ozone-om-4"));
         var sts = ring.Kube!.Store.Get(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", "ozone-om")!;
         sts["spec"]!["replicas"] = 5;
         ring.Kube.Store.Put(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", sts);

@@ -137,6 +137,14 @@ public sealed class SimulatedRing : IAsyncDisposable
 
     public Ring Ring() => Sim.Read();
 
+    /// <summary>Changes the simulator's fault switches (faults.json) and writes them back.</summary>
+    public void SetFaults(Action<OzoneSimulator.Faults> change)
+    {
+        var faults = Sim.Faults();
+        change(faults);
+        Sim.WriteFaults(faults);
+    }
+
     /// <summary>The environment of a hook Job pod: not an OM, its own client config dir, the new membership.</summary>
     public Dictionary<string, string?> HookEnv(MembershipYaml yaml)
     {

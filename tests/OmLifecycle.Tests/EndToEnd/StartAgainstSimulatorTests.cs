@@ -58,9 +58,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     public async Task A_bootstrap_that_stalls_is_reported_and_stopped_at_the_deadline_not_waited_on_forever()
     {
         await InstallAsync(3);
-        var faults = ring.Sim.Faults();
-        faults.StallBootstrap.Add("ozone-om-3");
-        ring.Sim.WriteFaults(faults);
+        ring.SetFaults(f => f.StallBootstrap.Add("ozone-om-3"));
         var yaml = ring.Membership(4, 3);
         for (var i = 0; i < 4; i++) ring.WriteMembership(i, yaml);
         File.WriteAllText(Path.Combine(ring.NodeDir(3), "membership.yaml"), File.ReadAllText(Path.Combine(ring.NodeDir(3), "membership.yaml")).Replace("bootstrap: 900", "bootstrap: 3"));
@@ -79,9 +77,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     public async Task A_joiner_whose_add_never_commits_gets_no_marker_though_the_leaders_followers_list_it()
     {
         await InstallAsync(3);
-        var faults = ring.Sim.Faults();
-        faults.StallBootstrap.Add("ozone-om-3");
-        ring.Sim.WriteFaults(faults);
+        ring.SetFaults(f => f.StallBootstrap.Add("ozone-om-3"));
         for (var i = 0; i < 4; i++) ring.WriteMembership(i, ring.Membership(4, 3));
 
         ring.StartPod(3);
