@@ -10,9 +10,18 @@ namespace OmLifecycle.Lifecycle;
 /// </summary>
 public static class OmExit
 {
-    /// <summary>Only a pre-check failure is worth another bootstrap: the peers' files may list the joiner soon.</summary>
-    public static bool IsPreCheckFailure(int code, string stderr) =>
-        code == 1 && OzoneStderr.Classify(stderr).Kind == OzoneFailureKind.BootstrapPreCheck;
+    /// <summary>
+    /// A bootstrap worth running again from `start` itself, within timeouts.bootstrap: the pre-check
+    /// (exit 1; the peers' files may list the joiner soon), or a leader that refused the add for now
+    /// ("Failed to Bootstrap OM", e.g. Ratis' ReconfigurationInProgressException while another joiner
+    /// is being caught up). Not "no leader", which Ozone already retried for minutes, and nothing else.
+    /// </summary>
+    public static bool IsWorthAnotherBootstrap(int code, string stderr) => OzoneStderr.Classify(stderr).Kind switch
+    {
+        OzoneFailureKind.BootstrapPreCheck => code == 1,
+        OzoneFailureKind.BootstrapRefused => code != 0,
+        _ => false,
+    };
 
     /// <summary>One sentence for the log and the pod's last words: what Ozone said and what to do.</summary>
     public static string Explain(string nodeId, int code, string stderr)
@@ -23,7 +32,7 @@ public static class OmExit
         {
             OzoneFailureKind.BootstrapPreCheck => "a member's ozone-site.xml does not list this node yet; the bootstrap is tried again.",
             OzoneFailureKind.NoLeader => "the ring has no leader, so nothing can join; start a majority of the members and check 'om-lifecycle status'.",
-            OzoneFailureKind.BootstrapRefused => "the leader refused the bootstrap; the pod restarts and tries again.",
+            OzoneFailureKind.BootstrapRefused => "the leader refused the bootstrap for now (often another configuration change in progress); the bootstrap is tried again.",
             OzoneFailureKind.DbInconsistent => "an interrupted checkpoint install left dbInconsistentMarker in the data dir; the OM will not start until it is recovered (Ozone's docs), this is no pre-check failure and is not retried as one.",
             OzoneFailureKind.SnapshotInstall => "installing the leader's snapshot failed; check the volume's free space (at least twice the OM DB) and the OM log.",
             OzoneFailureKind.VersionOfAnotherNode => "the volume's VERSION belongs to another node id: give this pod its own volume.",

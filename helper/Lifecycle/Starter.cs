@@ -119,11 +119,11 @@ public sealed class Starter(LifecycleContext ctx)
                     if (outcome == Outcome.Exited) return exit;
                     if (ctx.Clock.GetUtcNow() > bootstrapDeadline)
                     {
-                        var why = $"{self.Id} could not bootstrap within timeouts.bootstrap ({ctx.Doc.Timeouts.Bootstrap.TotalSeconds:0} s, {attempts} attempts): Ozone's pre-check kept failing (exit 1), so some member's ozone-site.xml does not list {self.Id} yet. Check 'om-lifecycle status' on the members.";
+                        var why = $"{self.Id} could not bootstrap within timeouts.bootstrap ({ctx.Doc.Timeouts.Bootstrap.TotalSeconds:0} s, {attempts} attempts): Ozone's pre-check kept failing (some member's ozone-site.xml does not list {self.Id} yet) or the leader kept refusing the add (another configuration change in progress); the OM's first error line is above. Check 'om-lifecycle status' on the members.";
                         await RecordErrorAsync(why, cancellationToken);
                         throw LifecycleException.Deadline(why);
                     }
-                    ctx.Log.Warn("start.bootstrap-retry", "'--bootstrap' exited 1 before this node was confirmed (Ozone's pre-check, or a dbInconsistentMarker: see the OM's first error line above); deciding again", ("node", self.Id), ("attempt", attempts));
+                    ctx.Log.Warn("start.bootstrap-retry", "'--bootstrap' failed before this node was confirmed (Ozone's pre-check, or the leader refused the add for now: see the OM's first error line above); deciding again", ("node", self.Id), ("attempt", attempts));
                     await ctx.PauseAsync(cancellationToken);
                     continue;
             }
@@ -203,7 +203,7 @@ public sealed class Starter(LifecycleContext ctx)
         var confirmed = markerMode is null || BootstrapMarker.Read(ctx.Doc.MetadataDir)?.NodeId == self.Id;
         ctx.Log.Info("start.exit", $"the OM exited with {code}", ("node", self.Id), ("exitCode", code), ("confirmed", confirmed));
         if (stalled is not null) throw LifecycleException.Deadline(stalled);
-        if (!confirmed && markerMode == "bootstrap" && OmExit.IsPreCheckFailure(code, child.StderrHead) && !cancellationToken.IsCancellationRequested) return (Outcome.RetryBootstrap, code);
+        if (!confirmed && markerMode == "bootstrap" && OmExit.IsWorthAnotherBootstrap(code, child.StderrHead) && !cancellationToken.IsCancellationRequested) return (Outcome.RetryBootstrap, code);
         if (code != 0 && !cancellationToken.IsCancellationRequested) ctx.Log.Error("start.om-failed", OmExit.Explain(self.Id, code, child.StderrHead), ("node", self.Id), ("exitCode", code));
         return (Outcome.Exited, code);
     }

@@ -45,7 +45,8 @@ public static class OzoneStderr
     [
         (OzoneFailureKind.BootstrapPreCheck, ["do not have or have incorrect information of the bootstrapping OM"]),
         (OzoneFailureKind.NoLeader, ["LEADER_UNDETERMINED"]),
-        (OzoneFailureKind.BootstrapRefused, ["Failed to Bootstrap OM"]),
+        // OzoneManager#bootstrap logs a bare "Failed to Bootstrap OM." first; the starter's line after it carries the code and reason.
+        (OzoneFailureKind.BootstrapRefused, ["Failed to Bootstrap OM", "Error Code"]),
         (OzoneFailureKind.DbInconsistent, ["dbInconsistentMarker"]),
         (OzoneFailureKind.SnapshotInstall, ["install", "snapshot"]),
         (OzoneFailureKind.SnapshotInstall, ["install", "checkpoint"]),

@@ -68,7 +68,7 @@ public sealed class StagingTests : IDisposable
 
         transfer.Code.Should().Be(0, transfer.Err);
         joiner.ExitCode.Should().Be(255);
-        (await cluster.ErrorOf(joiner)).Should().Contain("Failed to Bootstrap OM").And.Contain("ReconfigurationTimeoutException");
+        (await cluster.ErrorOf(joiner)).Should().Contain("Error Code: RATIS_BOOTSTRAP_ERROR").And.Contain("Failed to add OM om3 in Ratis ring");
         cluster.State.Read().Voters.Should().NotContain("om3");
     }
 
@@ -99,7 +99,7 @@ public sealed class StagingTests : IDisposable
         await second.WaitForExitAsync();
 
         second.ExitCode.Should().Be(255);
-        (await cluster.ErrorOf(second)).Should().Contain("ReconfigurationInProgressException");
+        (await cluster.ErrorOf(second)).Should().Contain("Reconfiguration is already in progress");
         cluster.State.Read().PendingJoiners.Should().Equal("om3");
     }
 }

@@ -161,6 +161,19 @@ public sealed class OmCommand(SimState state, SimConfig config)
     /// <summary>An OM address with Ozone's default RPC port (9862) when none is configured.</summary>
     private static string? WithPort(string? address) => address is null || address.Contains(':', StringComparison.Ordinal) ? address : $"{address}:9862";
 
+    /// <summary>
+    /// The leader's Ratis refusing a change while another one stages or is uncommitted (RaftServerImpl#setConfigurationAsync),
+    /// as the joiner gets it: OMInterServiceProtocolServerSideImpl#bootstrap answers RATIS_BOOTSTRAP_ERROR with the exception's message.
+    /// </summary>
+    private const string InProgress = "RATIS_BOOTSTRAP_ERROR, Error Message: Reconfiguration is already in progress";
+
+    /// <summary>
+    /// OzoneManager#bootstrap logs a bare "Failed to Bootstrap OM." and rethrows; OzoneManagerStarter prints the
+    /// IOException OMInterServiceProtocolClientSideImpl#throwException made ("Error Code: X, Error Message: Y", 2.1.0).
+    /// </summary>
+    private static string BootstrapFailure(string codeAndMessage) =>
+        $"Failed to Bootstrap OM.{Environment.NewLine}Failed to Bootstrap OM. Error Code: {codeAndMessage}";
+
     /// <summary>Asks the leader to add this node to the Ratis group; on success copies the leader's data.</summary>
     private async Task JoinAsync(string nodeId, string metadataDir, CancellationToken ct)
     {
@@ -170,13 +183,13 @@ public sealed class OmCommand(SimState state, SimConfig config)
             if (r.Voters.Contains(nodeId)) return (r.Leader, false, null);
             // RaftServerImpl#setConfigurationAsync refuses a change while another one stages or is uncommitted.
             if (r.PendingJoiners.Any(j => j != nodeId) || r.PendingRemoval is not null)
-                return (r.Leader, false, "ReconfigurationInProgressException");
+                return (r.Leader, false, InProgress);
             if (!r.PendingJoiners.Contains(nodeId)) r.PendingJoiners.Add(nodeId);
             r.StagingLeader = r.Leader;
             r.StagingLastHeard[nodeId] = DateTimeOffset.UtcNow;
             return (r.Leader, true, null);
         });
-        if (refusal is not null) throw new SimExit(255, $"Failed to Bootstrap OM. Error Code: {refusal}");
+        if (refusal is not null) throw new SimExit(255, BootstrapFailure(refusal));
 
         var faults = state.Faults();
         if (faults.StallBootstrap.Contains(nodeId))
@@ -190,7 +203,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
         {
             if (r.Leader is null) return "LEADER_UNDETERMINED";
             // The leader that staged it changed, or gave up on it (Election.TrackStaging): the request failed.
-            if (staged && !r.PendingJoiners.Contains(nodeId) && !r.Voters.Contains(nodeId)) return "ReconfigurationTimeoutException";
+            if (staged && !r.PendingJoiners.Contains(nodeId) && !r.Voters.Contains(nodeId)) return $"RATIS_BOOTSTRAP_ERROR, Error Message: Failed to add OM {nodeId} in Ratis ring.";
             if (!Election.HasJointMajorityForAdd(r, nodeId)) return "LEADER_NOT_READY";
             r.PendingJoiners.Remove(nodeId);
             r.Removed.Remove(nodeId);
@@ -204,7 +217,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
             OmData.WriteKeys(metadataDir, OmData.ReadKeys(r.Running[r.Leader].MetadataDir));
             return null;
         });
-        if (error is not null) throw new SimExit(255, $"Failed to Bootstrap OM. Error Code: {error}");
+        if (error is not null) throw new SimExit(255, BootstrapFailure(error));
         // OzoneManager#bootstrap logs this only once the leader's SetConfiguration succeeded; Ozone's
         // log4j console appender writes to stderr (hadoop-ozone/dist/src/shell/conf/log4j.properties).
         Console.Error.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss,fff} [main] INFO om.OzoneManager: Successfully bootstrapped OM {nodeId} and joined the Ratis group {state.Read().GroupId}");

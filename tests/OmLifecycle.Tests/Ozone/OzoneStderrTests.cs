@@ -16,6 +16,7 @@ public sealed class OzoneStderrTests
         { "om-bootstrap-precheck.txt", 1, OzoneFailureKind.BootstrapPreCheck, "do not have or have incorrect information of the bootstrapping OM" },
         { "om-bootstrap-no-leader.txt", 255, OzoneFailureKind.NoLeader, "Error Code: LEADER_UNDETERMINED" },
         { "om-bootstrap-ratis-error.txt", 255, OzoneFailureKind.BootstrapRefused, "Error Code: RATIS_BOOTSTRAP_ERROR" },
+        { "om-bootstrap-reconfiguration-in-progress.txt", 255, OzoneFailureKind.BootstrapRefused, "Reconfiguration is already in progress" },
         { "om-db-inconsistent-marker.txt", 1, OzoneFailureKind.DbInconsistent, "dbInconsistentMarker" },
         { "om-snapshot-install.txt", 1, OzoneFailureKind.SnapshotInstall, "Failed to install snapshot" },
         { "om-version-other-node.txt", 255, OzoneFailureKind.VersionOfAnotherNode, "does not match the existing nodeId" },
@@ -50,17 +51,22 @@ public sealed class OzoneStderrTests
         files.Should().BeEquivalentTo(covered, "a new stderr shape needs its expected class here");
     }
 
-    // Exit 1 is not always the pre-check: only the pre-check's own line makes a bootstrap worth repeating.
+    // Exit 1 is not always the pre-check: only the pre-check's own line, or a leader refusing the add
+    // for now, makes a bootstrap worth repeating; a missing leader was already retried for minutes.
     [Theory]
     [InlineData("om-bootstrap-precheck.txt", 1, true)]
+    [InlineData("om-bootstrap-reconfiguration-in-progress.txt", 255, true)]
+    [InlineData("om-bootstrap-ratis-error.txt", 255, true)]
+    [InlineData("om-bootstrap-no-leader.txt", 255, false)]
+    [InlineData("om-version-other-node.txt", 255, false)]
     [InlineData("om-db-inconsistent-marker.txt", 1, false)]
     [InlineData("om-snapshot-install.txt", 1, false)]
     [InlineData("launcher-unable-to-write.txt", 1, false)]
     [InlineData("envtoconf-oserror.txt", 1, false)]
     [InlineData("om-bootstrap-precheck.txt", 255, false)]
-    public void Only_the_pre_check_failure_retries_a_bootstrap(string fixture, int exitCode, bool retry)
+    public void Only_the_pre_check_and_a_refused_add_retry_a_bootstrap(string fixture, int exitCode, bool retry)
     {
-        OmExit.IsPreCheckFailure(exitCode, Fixture(fixture)).Should().Be(retry);
+        OmExit.IsWorthAnotherBootstrap(exitCode, Fixture(fixture)).Should().Be(retry);
     }
 
     [Fact]
