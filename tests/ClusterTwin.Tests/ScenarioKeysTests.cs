@@ -44,11 +44,26 @@ public sealed class ScenarioKeysTests : IDisposable
         var fault = step.ApiFault!.ToFault("default", "ozone-om");
 
         fault.Kind.Should().Be(FakeKubeApi.ApiFaultKind.Unavailable);
-        fault.Until.Should().BeOnOrAfter(before + TimeSpan.FromSeconds(12)).And.BeCloseTo(before + TimeSpan.FromSeconds(12), TimeSpan.FromSeconds(5), "2m of real time is 12 s of twin time");
+        fault.Expired(DateTimeOffset.UtcNow).Should().BeFalse("2m of real time is 12 s of twin time");
+        fault.Until.Should().BeOnOrAfter(before + TimeSpan.FromSeconds(36)).And.BeCloseTo(before + TimeSpan.FromSeconds(36), TimeSpan.FromSeconds(5),
+            "the window ends on the deadline clock, which stretches under CPU stall to three times 12 s at most");
         var update = FakeKubeApi.RequestAttributes.Parse("PUT", "/api/v1/namespaces/default/configmaps/ozone-om-ring");
         fault.Takes(update, "default:ozone-om", DateTimeOffset.UtcNow).Should().BeFalse("the OM pods are not the hooks");
         fault.Takes(FakeKubeApi.RequestAttributes.Parse("GET", "/api/v1/namespaces/default/configmaps/ozone-om-ring"), "default:ozone-om-lifecycle", DateTimeOffset.UtcNow).Should().BeFalse("reads are not faulted");
         fault.Takes(update, "default:ozone-om-lifecycle", DateTimeOffset.UtcNow).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task An_api_fault_window_ends_when_its_twin_time_has_passed()
+    {
+        var step = Load("    action: api-fault\n    fault: \"503\"\n    for: 1s\n").Steps[0];
+
+        var fault = step.ApiFault!.ToFault("default", "ozone-om");
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        // A clock reading long before any window end: only the twin's own End() makes the fault expire at it.
+        while (!fault.Expired(DateTimeOffset.MinValue)) await Task.Delay(20, guard.Token);
+
+        fault.Takes(FakeKubeApi.RequestAttributes.Parse("GET", "/api/v1/namespaces/default/configmaps/x"), null, DateTimeOffset.MinValue).Should().BeFalse();
     }
 
     [Theory]

@@ -46,7 +46,11 @@ public sealed record ApiFaultStep(ApiFaultKind Kind, string Caller, string Verb,
     private static FormatException Bad(string step, string field, string value, string takes) =>
         new($"step '{step}': {field}: '{value}' is not valid for an api-fault step; write {takes}.");
 
-    /// <summary>The fault as the fake API takes it; the window starts now, in twin time.</summary>
+    /// <summary>
+    /// The fault as the fake API takes it; the window starts now, in twin time, and ends on the
+    /// same clock as Helm's deadlines (<see cref="TwinDeadline"/>), so an outage longer than
+    /// Helm's --timeout stays longer than it on a loaded machine.
+    /// </summary>
     public ApiFault ToFault(string ns, string omServiceAccount)
     {
         var user = Caller switch
@@ -56,8 +60,11 @@ public sealed record ApiFaultStep(ApiFaultKind Kind, string Caller, string Verb,
             "hooks" => $"{ns}:{omServiceAccount}-lifecycle",
             var name => $"{ns}:{name}",
         };
-        DateTimeOffset? until = For is { } window ? DateTimeOffset.UtcNow + TwinClock.Of(window) : null;
-        return new ApiFault(Kind, Verb, Resource, PathPattern, Count, until, user);
+        if (For is not { } window) return new ApiFault(Kind, Verb, Resource, PathPattern, Count, null, user);
+        var span = TwinClock.Of(window);
+        var fault = new ApiFault(Kind, Verb, Resource, PathPattern, Count, DateTimeOffset.UtcNow + span * TwinDeadline.MaxStretch, user);
+        _ = TwinDeadline.PassAsync(span).ContinueWith(_ => fault.End(), TaskScheduler.Default);
+        return fault;
     }
 
     public override string ToString() =>

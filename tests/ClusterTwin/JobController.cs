@@ -45,8 +45,8 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
         var name = job.Metadata.Name;
         var deleted = new CancellationTokenSource();
         deletions[name] = deleted;
-        using var deadline = job.Spec.ActiveDeadlineSeconds is { } seconds ? new CancellationTokenSource(TwinClock.OfSeconds(seconds)) : new CancellationTokenSource();
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(deleted.Token, deadline.Token);
+        using var deadline = job.Spec.ActiveDeadlineSeconds is { } seconds ? TwinDeadline.Start(TwinClock.OfSeconds(seconds)) : null;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(deleted.Token, deadline?.Token ?? CancellationToken.None);
         var backoffLimit = job.Spec.BackoffLimit ?? 6;
         var failures = 0;
         while (!ended.IsCancellationRequested)
@@ -151,7 +151,7 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
         try
         {
             _ = Signal(process.Id, 15);
-            using var grace = new CancellationTokenSource(TwinClock.OfSeconds(Math.Max(graceSeconds, 2)));
+            using var grace = TwinDeadline.Start(TwinClock.OfSeconds(Math.Max(graceSeconds, 2)));
             await process.WaitForExitAsync(grace.Token);
         }
         catch (OperationCanceledException) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }

@@ -403,17 +403,19 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     {
         var container = pod.Sandbox.Spec.Containers[0];
         var process = pod.Process;
-        var grace = TwinClock.OfSeconds(graceSeconds);
-        var clock = Stopwatch.StartNew();
+        using var grace = TwinDeadline.Start(TwinClock.OfSeconds(graceSeconds));
         if (graceful && container.Lifecycle?.PreStop?.Exec?.Command is { } preStop && !process.HasExited)
-            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), grace);
+            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), grace.Token);
         if (process.HasExited) return;
         if (graceful) _ = Signal(process.Id, 15);
         else process.Kill(entireProcessTree: true);
-        var left = grace - clock.Elapsed;
-        using var cts = new CancellationTokenSource(left > TwinClock.OfSeconds(2) ? left : TwinClock.OfSeconds(2));
-        try { await process.WaitForExitAsync(cts.Token); }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); await process.WaitForExitAsync(); }
+        using var minimum = TwinDeadline.Start(TwinClock.OfSeconds(2));
+        var sigkill = Task.WhenAll(grace.Passed, minimum.Passed);
+        if (await Task.WhenAny(process.WaitForExitAsync(), sigkill) == sigkill && !process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
     }
 
     /// <summary>Whether the pod's Ready condition holds, as the kubelet last found it.</summary>

@@ -82,6 +82,13 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
     /// <summary>Runs a command in a container of a running pod (kubectl exec, probes, preStop).</summary>
     public async Task<int> ExecAsync(PodSandbox pod, V1Container container, IReadOnlyList<string> command, TimeSpan timeout)
     {
+        using var cts = new CancellationTokenSource(timeout);
+        return await ExecAsync(pod, container, command, cts.Token);
+    }
+
+    /// <summary>Runs the command in the container until it exits or <paramref name="deadline"/> is cancelled (then kills it: -1).</summary>
+    public async Task<int> ExecAsync(PodSandbox pod, V1Container container, IReadOnlyList<string> command, CancellationToken deadline)
+    {
         var env = Environment(pod, container);
         var exe = command[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : command[0];
         var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -92,8 +99,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
         var log = Path.Combine(pod.Dir, "exec.log");
         _ = Pump(process.StandardOutput, log);
         _ = Pump(process.StandardError, log);
-        using var cts = new CancellationTokenSource(timeout);
-        try { await process.WaitForExitAsync(cts.Token); }
+        try { await process.WaitForExitAsync(deadline); }
         catch (OperationCanceledException) { process.Kill(entireProcessTree: true); return -1; }
         return process.ExitCode;
     }

@@ -373,7 +373,7 @@ public sealed class Twin : IAsyncDisposable
             Apply(hook);
             if (hook is not V1Job job) continue;
             var run = jobs.RunToEndAsync(job);
-            if (await Task.WhenAny(run, Task.Delay(TwinClock.Of(timeout))) != run)
+            if (await Task.WhenAny(run, TwinDeadline.PassAsync(TwinClock.Of(timeout))) != run)
             {
                 failures.Add($"{phase} hooks failed: 1 error occurred: * timed out waiting for the condition (Job {job.Metadata.Name}, --timeout {TwinClock.Format(timeout)}; the Job keeps running)");
                 return false;
@@ -437,7 +437,7 @@ public sealed class Twin : IAsyncDisposable
             .. names.Where(n => cluster.Get("apps/v1", "StatefulSet", n) is { } sts && !RolledOut(sts)).Select(n => $"StatefulSet {n}"),
             .. services.Where(n => cluster.Get("v1", "Service", n)?["spec"]?["clusterIP"] is null).Select(n => $"Service {n}"),
         ];
-        using var deadline = new CancellationTokenSource(limit ?? TimeSpan.FromMinutes(4));
+        using var deadline = TwinDeadline.Start(limit ?? TimeSpan.FromMinutes(4));
         try
         {
             foreach (var controller in controllers.Where(c => names.Contains(c.Name))) await controller.SyncedAsync(deadline.Token);

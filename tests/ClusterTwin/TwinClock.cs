@@ -5,6 +5,8 @@ namespace ClusterTwin;
 /// termination grace periods) is its real length times <see cref="Scale"/>. One tenth, because the
 /// twin does an OM's work about ten times faster than a cluster: a 7→3 shrink takes about 30 s here
 /// and 4–8 minutes for real (docs/scaling.md), so a step that is too slow for real is too slow here.
+/// Deadlines (a timer that fails something when it passes) go through <see cref="TwinDeadline"/>,
+/// which gives back the time the machine left work waiting for a CPU.
 /// </summary>
 public static class TwinClock
 {

@@ -44,7 +44,12 @@ public sealed class ApiFault(ApiFaultKind kind, string verb = "*", string resour
 
     private int hits;
 
-    public bool Expired(DateTimeOffset now) => Volatile.Read(ref left) <= 0 || (Until is { } end && now >= end);
+    private volatile bool ended;
+
+    /// <summary>Ends the fault now, before <see cref="Until"/>: for a window its owner measures on another clock.</summary>
+    public void End() => ended = true;
+
+    public bool Expired(DateTimeOffset now) => ended || Volatile.Read(ref left) <= 0 || (Until is { } end && now >= end);
 
     /// <summary>Whether this request fails; counts it when it does.</summary>
     public bool Takes(RequestAttributes request, string? caller, DateTimeOffset now)

@@ -171,6 +171,7 @@ public sealed class FakeKubeApiServer : IDisposable
 
     /// <summary>The longest a hanging request is held when its fault has no end of its own; every client here gives up long before.</summary>
     private static readonly TimeSpan LongestHang = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan HangPoll = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// The connection closes in the middle of the answer. HttpListener cannot close a connection
@@ -194,9 +195,8 @@ public sealed class FakeKubeApiServer : IDisposable
             if (kind == ApiFaultKind.Hang)
             {
                 // Held without an answer until the fault's window ends, then dropped: the client's timeout decides what it sees.
-                var hold = fault?.Until is { } until ? until - DateTimeOffset.UtcNow : LongestHang;
-                if (hold > LongestHang) hold = LongestHang;
-                if (hold > TimeSpan.Zero) await Task.Delay(hold);
+                var held = System.Diagnostics.Stopwatch.StartNew();
+                while (held.Elapsed < LongestHang && fault?.Expired(DateTimeOffset.UtcNow) != true) await Task.Delay(HangPoll);
                 await DropAsync(context);
                 return;
             }
