@@ -176,8 +176,10 @@ public sealed class ScaleIn(LifecycleContext ctx)
                     unknownSince ??= ctx.Clock.GetUtcNow();
                     if (ctx.Clock.GetUtcNow() - unknownSince < StagingGrace && !await ctx.Kube.PodExistsAsync(node.Id, cancellationToken))
                     {
-                        lastReason = $"{node.Id} may be a joiner the leader was still catching up, which Ratis drops once it is stopped";
-                        ctx.Log.Info("scale-in.staging", $"The leader {view.LeaderId} lists {node.Id} among its Ratis followers but not in its peer map, and its pod is gone: it may never have finished joining. Waiting up to {StagingGrace.TotalSeconds:0} s for Ratis to drop it before moving leadership.", ("node", node.Id), ("leader", view.LeaderId));
+                        var staging = $"{node.Id} may be a joiner the leader was still catching up, which Ratis drops once it is stopped";
+                        // Once per wait, not once per poll.
+                        if (lastReason != staging) ctx.Log.Info("scale-in.staging", $"The leader {view.LeaderId} lists {node.Id} among its Ratis followers but not in its peer map, and its pod is gone: it may never have finished joining. Waiting up to {StagingGrace.TotalSeconds:0} s for Ratis to drop it before moving leadership.", ("node", node.Id), ("leader", view.LeaderId));
+                        lastReason = staging;
                         await ctx.PauseAsync(cancellationToken);
                         continue;
                     }

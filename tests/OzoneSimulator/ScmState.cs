@@ -59,27 +59,23 @@ public static class ScmStateFile
         Directory.CreateDirectory(state.Dir);
         using var lockFile = Lock(state.Dir);
         var path = Path.Combine(state.Dir, "scm.json");
-        var cluster = File.Exists(path) ? JsonSerializer.Deserialize<ScmCluster>(File.ReadAllText(path), SimState.Json) ?? new ScmCluster() : new ScmCluster();
+        var before = File.Exists(path) ? File.ReadAllText(path) : null;
+        var cluster = before is null ? new ScmCluster() : JsonSerializer.Deserialize<ScmCluster>(before, SimState.Json) ?? new ScmCluster();
         // A process that died without unregistering (SIGKILL) no longer serves.
         foreach (var (node, scm) in cluster.Running.ToList())
         {
             if (!Directory.Exists($"/proc/{scm.Pid}")) cluster.Running.Remove(node);
         }
         var result = change(cluster);
+        var after = JsonSerializer.Serialize(cluster, SimState.Json);
+        if (after == before) return result;
         var temp = Path.Combine(state.Dir, $".scm.json.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temp, JsonSerializer.Serialize(cluster, SimState.Json));
+        File.WriteAllText(temp, after);
         File.Move(temp, path, overwrite: true);
         return result;
     }
 
     public static ScmCluster Read(SimState state) => Update(state, c => c);
 
-    private static FileStream Lock(string dir)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try { return new FileStream(Path.Combine(dir, "scm.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (attempt < 2000) { Thread.Sleep(5); }
-        }
-    }
+    private static FileLock Lock(string dir) => FileLock.Acquire(Path.Combine(dir, "scm.lock"));
 }

@@ -141,12 +141,16 @@ public sealed class SimState(string dir)
     {
         Directory.CreateDirectory(Dir);
         using var lockFile = AcquireLock();
-        var ring = ReadRing();
+        var path = Path.Combine(Dir, "ring.json");
+        var before = File.Exists(path) ? File.ReadAllText(path) : null;
+        var ring = before is null ? new Ring() : JsonSerializer.Deserialize<Ring>(before, Json) ?? new Ring();
         ring.Isolated = [.. Faults().Isolated];
         Election.Reconcile(ring);
         var result = change(ring);
         Election.Reconcile(ring);
-        WriteAtomic("ring.json", JsonSerializer.Serialize(ring, Json));
+        // Most calls only look (every probe and poll of every OM): nothing to write then.
+        var after = JsonSerializer.Serialize(ring, Json);
+        if (after != before) WriteAtomic("ring.json", after);
         return result;
     }
 
@@ -190,12 +194,6 @@ public sealed class SimState(string dir)
         File.AppendAllText(Path.Combine(Dir, "calls.jsonl"), line + "\n");
     }
 
-    private Ring ReadRing()
-    {
-        var path = Path.Combine(Dir, "ring.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<Ring>(File.ReadAllText(path), Json) ?? new Ring() : new Ring();
-    }
-
     private void WriteAtomic(string name, string content)
     {
         var temp = Path.Combine(Dir, $".{name}.{Environment.ProcessId}.tmp");
@@ -203,21 +201,7 @@ public sealed class SimState(string dir)
         File.Move(temp, Path.Combine(Dir, name), overwrite: true);
     }
 
-    private FileStream AcquireLock()
-    {
-        var path = Path.Combine(Dir, "lock");
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (attempt < 2000)
-            {
-                Thread.Sleep(5);
-            }
-        }
-    }
+    private FileLock AcquireLock() => FileLock.Acquire(Path.Combine(Dir, "lock"));
 }
 
 /// <summary>Ends the simulated command with Ozone's exit code and its one-line message on stderr.</summary>
