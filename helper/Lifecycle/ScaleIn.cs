@@ -186,8 +186,11 @@ public sealed class ScaleIn(LifecycleContext ctx)
                     await MoveOffLeaderWithoutPeerAsync(node, view, leadersWithoutPeer, cancellationToken);
                     continue;
                 }
-                // Usually: another OM's ozone-site.xml does not list the node as decommissioned yet.
-                lastReason = $"exit {outcome.ExitCode}: {outcome.Reason}";
+                // Usually another OM's ozone-site.xml does not list the node as decommissioned yet, or
+                // Ratis is still busy with another change (a joiner being caught up): both pass, so ask again.
+                lastReason = outcome.Failure == OzoneFailureKind.ReconfigurationInProgress
+                    ? $"the leader's Ratis is still busy with another configuration change ({outcome.Reason})"
+                    : $"exit {outcome.ExitCode}: {outcome.Reason}";
             }
             else lastReason = "no leader";
             if (ctx.Clock.GetUtcNow() > deadline)

@@ -27,6 +27,8 @@ public enum OzoneFailureKind
     EnvToConfFailed,
     /// <summary>The leader's in-memory peer map lacks the node (decommission).</summary>
     NotInPeerList,
+    /// <summary>Ratis refused a configuration change while another one is in progress (decommission; a bootstrap reports it as BootstrapRefused).</summary>
+    ReconfigurationInProgress,
 }
 
 /// <summary>Ozone's stderr, classified by its first relevant line.</summary>
@@ -57,6 +59,7 @@ public static class OzoneStderr
         (OzoneFailureKind.LauncherCannotWrite, ["ERROR: Unable to create"]),
         (OzoneFailureKind.EnvToConfFailed, ["Error: [Errno"]),
         (OzoneFailureKind.NotInPeerList, ["OM node not present in the OM peer list"]),
+        (OzoneFailureKind.ReconfigurationInProgress, ["Reconfiguration is already in progress"]),
     ];
 
     public static OzoneFailure Classify(string stderr)

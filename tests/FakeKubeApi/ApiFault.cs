@@ -49,7 +49,10 @@ public sealed class ApiFault(ApiFaultKind kind, string verb = "*", string resour
     /// <summary>Ends the fault now, before <see cref="Until"/>: for a window its owner measures on another clock.</summary>
     public void End() => ended = true;
 
-    public bool Expired(DateTimeOffset now) => ended || Volatile.Read(ref left) <= 0 || (Until is { } end && now >= end);
+    public bool Expired(DateTimeOffset now) => Volatile.Read(ref left) <= 0 || WindowEnded(now);
+
+    /// <summary>Whether the fault's time window is over (a hang is held until then); a count-only fault has none.</summary>
+    public bool WindowEnded(DateTimeOffset now) => ended || (Until is { } end && now >= end);
 
     /// <summary>Whether this request fails; counts it when it does.</summary>
     public bool Takes(RequestAttributes request, string? caller, DateTimeOffset now)

@@ -196,7 +196,7 @@ public sealed class FakeKubeApiServer : IDisposable
             {
                 // Held without an answer until the fault's window ends, then dropped: the client's timeout decides what it sees.
                 var held = System.Diagnostics.Stopwatch.StartNew();
-                while (held.Elapsed < LongestHang && fault?.Expired(DateTimeOffset.UtcNow) != true) await Task.Delay(HangPoll);
+                while (held.Elapsed < LongestHang && fault?.WindowEnded(DateTimeOffset.UtcNow) != true) await Task.Delay(HangPoll);
                 await DropAsync(context);
                 return;
             }

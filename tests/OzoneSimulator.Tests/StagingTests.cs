@@ -82,10 +82,15 @@ public sealed class StagingTests : IDisposable
         var staying = Enumerable.Range(0, 4).Where(n => n != leaving).ToList();
         foreach (var n in Enumerable.Range(0, 4)) cluster.Configure(n, staying, [leaving]);
 
-        var (code, _, err) = await cluster.RunAsync(leader, "admin", "om", "decommission", "-id", "svc", "-nodeid", $"om{leaving}", "-hostname", cluster.Host(leaving));
+        var (code, output, err) = await cluster.RunAsync(leader, "admin", "om", "decommission", "-id", "svc", "-nodeid", $"om{leaving}", "-hostname", cluster.Host(leaving));
 
         code.Should().Be(255);
-        err.Should().Contain("ReconfigurationInProgressException");
+        output.Should().Contain($"Failed to decommission OM om{leaving}");
+        // The same shape as tests/fixtures/ozone/stderr/admin-decommission-reconfiguration-in-progress.txt.
+        var fixture = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "fixtures", "stderr", "admin-decommission-reconfiguration-in-progress.txt"))[1];
+        const string shape = @"^Request to decommission\S+\[[^\]]+:\d+\], sent to OM\(s\) \[.+\] failed with error: Reconfiguration is already in progress: conf: \{index: \d+, cur=peers:\[.+\]\|listeners:\[\], old=null\}$";
+        fixture.Should().MatchRegex(shape);
+        err.Trim().Should().MatchRegex(shape);
         cluster.State.Read().Voters.Should().Contain($"om{leaving}");
     }
 

@@ -27,6 +27,7 @@ public sealed class OzoneStderrTests
         { "envtoconf-oserror.txt", 1, OzoneFailureKind.EnvToConfFailed, "OSError: [Errno 30] Read-only file system" },
         { "admin-decommission-not-in-peer-list.txt", 255, OzoneFailureKind.NotInPeerList, "OM node not present in the OM peer list." },
         { "admin-decommission-master-deprecation.txt", 255, OzoneFailureKind.NotInPeerList, "OM node not present in the OM peer list." },
+        { "admin-decommission-reconfiguration-in-progress.txt", 255, OzoneFailureKind.ReconfigurationInProgress, "failed with error: Reconfiguration is already in progress" },
     };
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "fixtures", "stderr", name));
