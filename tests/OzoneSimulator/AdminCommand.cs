@@ -140,7 +140,7 @@ public sealed class AdminCommand(SimState state)
     }
 
     private static string RatisAddress(SimConfig config, string svc, string nodeId) =>
-        $"{SimConfig.Host(config.Address(svc, nodeId) ?? nodeId)}:{config.Get($"ozone.om.ratis.port.{svc}.{nodeId}") ?? "9872"}";
+        $"{SimConfig.Host(config.Address(svc, nodeId) ?? nodeId)}:{config.RatisPort(svc, nodeId)}";
 
     private int Transfer(string svc, Options opts)
     {

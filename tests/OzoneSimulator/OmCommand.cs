@@ -39,7 +39,7 @@ public sealed class OmCommand(SimState state, SimConfig config)
         var address = config.Address(svc, nodeId) ?? throw new SimExit(1, $"OM address for {nodeId} is not configured.");
         var host = SimConfig.Host(address)!;
         var http = config.HttpAddress(svc, nodeId)!;
-        var ratisPort = int.TryParse(config.Get($"ozone.om.ratis.port.{svc}.{nodeId}"), out var rp) ? rp : 9872;
+        var ratisPort = config.RatisPort(svc, nodeId);
         var ip = state.Resolve(SimConfig.Host(http)!) ?? throw new SimExit(1, $"Unable to resolve {SimConfig.Host(http)} for the OM HTTP server.");
         using var server = new JmxServer(state, nodeId, svc, ip, int.Parse(http.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), ratisPort);
         // A bootstrapping OM starts Ratis and its HTTP server only after the pre-check passed.

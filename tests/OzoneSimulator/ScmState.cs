@@ -54,28 +54,15 @@ public sealed class ScmCluster
 /// <summary>scm.json in the simulator's state directory, changed under its own lock (scm.lock).</summary>
 public static class ScmStateFile
 {
-    public static T Update<T>(SimState state, Func<ScmCluster, T> change)
+    public static T Update<T>(SimState state, Func<ScmCluster, T> change) => LockedJsonFile.Update<ScmCluster, T>(state.Dir, "scm.json", "scm.lock", cluster =>
     {
-        Directory.CreateDirectory(state.Dir);
-        using var lockFile = Lock(state.Dir);
-        var path = Path.Combine(state.Dir, "scm.json");
-        var before = File.Exists(path) ? File.ReadAllText(path) : null;
-        var cluster = before is null ? new ScmCluster() : JsonSerializer.Deserialize<ScmCluster>(before, SimState.Json) ?? new ScmCluster();
         // A process that died without unregistering (SIGKILL) no longer serves.
         foreach (var (node, scm) in cluster.Running.ToList())
         {
             if (!Directory.Exists($"/proc/{scm.Pid}")) cluster.Running.Remove(node);
         }
-        var result = change(cluster);
-        var after = JsonSerializer.Serialize(cluster, SimState.Json);
-        if (after == before) return result;
-        var temp = Path.Combine(state.Dir, $".scm.json.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temp, after);
-        File.Move(temp, path, overwrite: true);
-        return result;
-    }
+        return change(cluster);
+    });
 
     public static ScmCluster Read(SimState state) => Update(state, c => c);
-
-    private static FileLock Lock(string dir) => FileLock.Acquire(Path.Combine(dir, "scm.lock"));
 }

@@ -47,6 +47,10 @@ public sealed class SimConfig(IReadOnlyDictionary<string, string> values, string
 
     public string? Address(string svc, string node) => Get($"ozone.om.address.{svc}.{node}");
 
+    /// <summary>The OM's Ratis port, Ozone's default 9872 when none is configured (OMConfigKeys.OZONE_OM_RATIS_PORT_DEFAULT).</summary>
+    public int RatisPort(string svc, string node) =>
+        int.TryParse(Get($"ozone.om.ratis.port.{svc}.{node}"), System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : 9872;
+
     public string? HttpAddress(string svc, string node) => Get($"ozone.om.http-address.{svc}.{node}") ?? (Host(Address(svc, node)) is { } h ? $"{h}:9874" : null);
 
     public string MetadataDir => Get("ozone.om.db.dirs") ?? Get("ozone.metadata.dirs") ?? "/data/metadata";

@@ -137,22 +137,14 @@ public sealed class SimState(string dir)
     public static Task Sleep(double seconds, CancellationToken ct = default) => Task.Delay(TimeSpan.FromSeconds(seconds * TimeScale), ct);
 
     /// <summary>Runs <paramref name="change"/> on the ring under an exclusive lock, after bringing liveness and leadership up to date.</summary>
-    public T Update<T>(Func<Ring, T> change)
+    public T Update<T>(Func<Ring, T> change) => LockedJsonFile.Update<Ring, T>(Dir, "ring.json", "lock", ring =>
     {
-        Directory.CreateDirectory(Dir);
-        using var lockFile = AcquireLock();
-        var path = Path.Combine(Dir, "ring.json");
-        var before = File.Exists(path) ? File.ReadAllText(path) : null;
-        var ring = before is null ? new Ring() : JsonSerializer.Deserialize<Ring>(before, Json) ?? new Ring();
         ring.Isolated = [.. Faults().Isolated];
         Election.Reconcile(ring);
         var result = change(ring);
         Election.Reconcile(ring);
-        // Most calls only look (every probe and poll of every OM): nothing to write then.
-        var after = JsonSerializer.Serialize(ring, Json);
-        if (after != before) WriteAtomic("ring.json", after);
         return result;
-    }
+    });
 
     public Ring Read() => Update(r => r);
 
@@ -162,7 +154,7 @@ public sealed class SimState(string dir)
         return File.Exists(path) ? JsonSerializer.Deserialize<Faults>(File.ReadAllText(path), Json) ?? new Faults() : new Faults();
     }
 
-    public void WriteFaults(Faults faults) => WriteAtomic("faults.json", JsonSerializer.Serialize(faults, Json));
+    public void WriteFaults(Faults faults) => LockedJsonFile.WriteAtomic(Dir, "faults.json", JsonSerializer.Serialize(faults, Json));
 
     /// <summary>Consumes one forced exit for this command and node, if any.</summary>
     public int? TakeForcedExit(string command, string? node)
@@ -192,13 +184,6 @@ public sealed class SimState(string dir)
         Directory.CreateDirectory(Dir);
         using var lockFile = AcquireLock();
         File.AppendAllText(Path.Combine(Dir, "calls.jsonl"), line + "\n");
-    }
-
-    private void WriteAtomic(string name, string content)
-    {
-        var temp = Path.Combine(Dir, $".{name}.{Environment.ProcessId}.tmp");
-        File.WriteAllText(temp, content);
-        File.Move(temp, Path.Combine(Dir, name), overwrite: true);
     }
 
     private FileLock AcquireLock() => FileLock.Acquire(Path.Combine(Dir, "lock"));
