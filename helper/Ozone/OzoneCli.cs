@@ -56,7 +56,7 @@ public sealed class OzoneCli : IOzoneAdmin
 
     public async Task<IReadOnlyList<OmRole>?> RolesAsync(string why, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(readPipeline, ["om", "roles", "-id", serviceId, "--json"], why, cancellationToken);
+        var result = await RunAsync(readPipeline, ["om", "roles", "--service-id", serviceId, "--json"], why, cancellationToken);
         if (result.ExitCode != 0) return null;
         var roles = ParseRoles(result.StandardOutput);
         if (roles is null) log.Warn("ozone.garbage", "roles output is not the expected JSON", ("stdout", Truncate(result.StandardOutput)));
@@ -65,13 +65,13 @@ public sealed class OzoneCli : IOzoneAdmin
 
     public async Task<OzoneOutcome> DecommissionAsync(string nodeId, string host, string why, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(changePipeline, ["om", "decommission", "-id", serviceId, "-nodeid", nodeId, "-hostname", host], why, cancellationToken);
+        var result = await RunAsync(changePipeline, ["om", "decommission", "--service-id", serviceId, "--nodeid", nodeId, "--node-host-address", host], why, cancellationToken);
         return Outcome(result);
     }
 
     public async Task<OzoneOutcome> TransferLeaderAsync(string targetNodeId, string why, CancellationToken cancellationToken)
     {
-        var result = await RunAsync(changePipeline, ["om", "transfer", "-id", serviceId, "-n", targetNodeId], why, cancellationToken);
+        var result = await RunAsync(changePipeline, ["om", "transfer", "--service-id", serviceId, "-n", targetNodeId], why, cancellationToken);
         return Outcome(result);
     }
 

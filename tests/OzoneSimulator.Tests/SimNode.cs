@@ -18,6 +18,9 @@ public sealed class SimCluster : IDisposable
 
     public string Root { get; }
 
+    /// <summary>The Ozone release the simulator plays (OZONE_SIM_VERSION); null plays its default.</summary>
+    public string? Release { get; set; }
+
     public int Net { get; }
 
     public string StateDir => Path.Combine(Root, "state");
@@ -64,6 +67,7 @@ public sealed class SimCluster : IDisposable
         info.Environment["OZONE_LOG_DIR"] = Path.Combine(Root, $"om{confOf}", "logs");
         info.Environment["OZONE_PID_DIR"] = Path.Combine(Root, $"om{confOf}", "run");
         info.Environment["OZONE_SIM_TIME_SCALE"] = "0.01";
+        if (Release is not null) info.Environment[OzoneVersion.Variable] = Release;
         return info;
     }
 

@@ -5,12 +5,13 @@ namespace OzoneSimulator;
 /// <summary>
 /// `ozone admin [--set=k=v]… om roles|getserviceroles|decommission|transfer …`: GetServiceRolesSubcommand,
 /// DecommissionOMSubcommand and TransferOmLeaderSubCommand (hadoop-ozone/cli-admin, Ozone 2.0–2.2), answered
-/// as the leader's OMAdminProtocolServerSideImpl does.
+/// as the leader's OMAdminProtocolServerSideImpl does. Option names follow the release played (<see cref="OzoneVersion"/>).
 /// </summary>
-public sealed class AdminCommand(SimState state)
+public sealed class AdminCommand(SimState state, OzoneVersion version)
 {
     public async Task<int> RunAsync(string[] args)
     {
+        args = version.RewriteDeprecated(args, Console.Error);
         var overrides = new List<KeyValuePair<string, string>>();
         var rest = new List<string>();
         foreach (var arg in args)
@@ -21,7 +22,7 @@ public sealed class AdminCommand(SimState state)
         var config = SimConfig.FromEnvironment(overrides);
         if (rest is not ["om", var sub, .. var options]) throw Usage("Missing required subcommand. Usage: ozone admin om [roles|decommission|transfer]");
         var opts = Options.Parse([.. options]);
-        var svc = opts.Value("-id", "--service-id", "--om-service-id") ?? config.ServiceId ?? throw Usage("Missing required option: '--service-id'");
+        var svc = opts.Value([.. version.ServiceIdOptions]) ?? config.ServiceId ?? throw Usage("Missing required option: '--service-id'");
         return sub switch
         {
             "roles" or "getserviceroles" => await RolesAsync(config, svc, opts),
@@ -63,8 +64,8 @@ public sealed class AdminCommand(SimState state)
 
     private int Decommission(SimConfig config, string svc, Options opts)
     {
-        var nodeId = opts.Value("-nodeid", "--nodeid") ?? throw Usage("Missing required option: '--nodeid'");
-        var hostname = opts.Value("-hostname", "--node-host-address") ?? throw Usage("Missing required option: '--node-host-address'");
+        var nodeId = opts.Value([.. version.NodeIdOptions]) ?? throw Usage("Missing required option: '--nodeid'");
+        var hostname = opts.Value([.. version.NodeHostOptions]) ?? throw Usage("Missing required option: '--node-host-address'");
         var force = opts.Has("--force");
         opts.RejectUnknown("--force");
         if (state.TakeForcedExit("decommission", nodeId) is { } forced) throw new SimExit(forced, $"Failed to decommission OM {nodeId}");
@@ -144,7 +145,7 @@ public sealed class AdminCommand(SimState state)
 
     private int Transfer(string svc, Options opts)
     {
-        var target = opts.Value("-n", "--newLeaderId", "--new-leader-id");
+        var target = opts.Value([.. version.NewLeaderOptions]);
         var random = opts.Has("-r") || opts.Has("--random");
         opts.RejectUnknown("-r", "--random");
         if (target is null && !random) throw Usage("Missing required option: '-n' or '-r'");

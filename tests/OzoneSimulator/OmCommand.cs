@@ -7,7 +7,7 @@ namespace OzoneSimulator;
 /// exits; bootstrap inits, runs the pre-check, asks the leader to add it and keeps running as that
 /// OM; a plain start runs until SIGTERM.
 /// </summary>
-public sealed class OmCommand(SimState state, SimConfig config)
+public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion version)
 {
     public async Task<int> RunAsync(string[] args)
     {
@@ -94,9 +94,12 @@ public sealed class OmCommand(SimState state, SimConfig config)
         var nodes = config.Nodes(svc);
         var formRing = !bootstrap;
         var group = Ring.GroupIdFor(svc);
-        var hadLog = OmData.HasRaftLog(metadataDir, group);
-        // Ratis formats (or finds) its storage before the server joins the group.
-        OmData.WriteRaftMeta(metadataDir, group, 0);
+        var ratisDir = config.RatisDir(version);
+        var hadLog = OmData.HasRaftLog(ratisDir, group);
+        // Ratis formats (or finds) its storage before the server joins the group; the OM creates its
+        // snapshot dir at start (OzoneManager#initializeRatisDirs → OmUtils.createOMDir, 2.0–2.2).
+        OmData.WriteRaftMeta(ratisDir, group, 0);
+        Directory.CreateDirectory(config.RatisSnapshotDir(version));
         var lostLog = state.Update(r =>
         {
             // A voter that ran before and starts as a plain member without its Raft log (its disk was lost,

@@ -14,16 +14,16 @@ public static class OmData
 
     /// <summary>
     /// Ratis' persisted term and vote (RaftStorageDirectory's current/raft-meta, ratis-server 3.1–3.2),
-    /// under the OM's Ratis dir (`ratis` up to 2.1, `om.ratis` from 2.2: ozone-facts.md). A volume
-    /// without it has no Raft log and no memory of its votes.
+    /// under the OM's Ratis dir (<see cref="SimConfig.RatisDir"/>). A volume without it has no Raft
+    /// log and no memory of its votes.
     /// </summary>
-    public static string RaftMetaPath(string metadataDir, string groupId) => Path.Combine(metadataDir, "ratis", groupId.Replace("group-", "", StringComparison.Ordinal), "current", "raft-meta");
+    public static string RaftMetaPath(string ratisDir, string groupId) => Path.Combine(ratisDir, groupId.Replace("group-", "", StringComparison.Ordinal), "current", "raft-meta");
 
-    public static bool HasRaftLog(string metadataDir, string groupId) => File.Exists(RaftMetaPath(metadataDir, groupId));
+    public static bool HasRaftLog(string ratisDir, string groupId) => File.Exists(RaftMetaPath(ratisDir, groupId));
 
-    public static void WriteRaftMeta(string metadataDir, string groupId, long term)
+    public static void WriteRaftMeta(string ratisDir, string groupId, long term)
     {
-        var path = RaftMetaPath(metadataDir, groupId);
+        var path = RaftMetaPath(ratisDir, groupId);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, $"term={term}\n");
     }

@@ -17,8 +17,8 @@ try
         state.AppendCall(JsonSerializer.Serialize(new { args, node = Environment.GetEnvironmentVariable("POD_NAME"), started = true, at = DateTimeOffset.UtcNow }));
     code = args switch
     {
-        ["om", .. var rest] => await new OmCommand(state, SimConfig.FromEnvironment()).RunAsync(rest),
-        ["admin", .. var rest] => await new AdminCommand(state).RunAsync(rest),
+        ["om", .. var rest] => await new OmCommand(state, SimConfig.FromEnvironment(), OzoneVersion.FromEnvironment()).RunAsync(rest),
+        ["admin", .. var rest] => await new AdminCommand(state, OzoneVersion.FromEnvironment()).RunAsync(rest),
         ["sh", .. var rest] => new KeyCommand(state).Run(rest),
         ["scm", .. var rest] => await new ScmCommand(state, SimConfig.FromEnvironment()).RunAsync(rest),
         [var daemon, .. var rest] when ServiceDaemonCommand.Names.Contains(daemon) => await new ServiceDaemonCommand(state, SimConfig.FromEnvironment(), daemon).RunAsync(rest),
@@ -44,6 +44,6 @@ return code;
 
 static int Version()
 {
-    Console.Out.WriteLine("Ozone simulator (behaves as Apache Ozone 2.1.0 for om-lifecycle's tests)");
+    Console.Out.WriteLine($"Ozone simulator (behaves as Apache Ozone {OzoneVersion.FromEnvironment()} for om-lifecycle's tests)");
     return 0;
 }

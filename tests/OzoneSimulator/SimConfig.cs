@@ -53,7 +53,30 @@ public sealed class SimConfig(IReadOnlyDictionary<string, string> values, string
 
     public string? HttpAddress(string svc, string node) => Get($"ozone.om.http-address.{svc}.{node}") ?? (Host(Address(svc, node)) is { } h ? $"{h}:9874" : null);
 
-    public string MetadataDir => Get("ozone.om.db.dirs") ?? Get("ozone.metadata.dirs") ?? "/data/metadata";
+    public string MetadataDir => Get("ozone.om.db.dirs") ?? OzoneMetadataDir;
+
+    /// <summary>ozone.metadata.dirs, where every OM directory not moved by its own key lives.</summary>
+    public string OzoneMetadataDir => Get("ozone.metadata.dirs") ?? "/data/metadata";
+
+    /// <summary>
+    /// The OM's Ratis log dir (OzoneManagerRatisUtils#getOMRatisDirectory): ozone.om.ratis.storage.dir,
+    /// else `ratis` up to 2.1; from 2.2 a non-empty `ratis` left by an older release
+    /// (ServerUtils#findExistingRatisDirectory), else `om.ratis`.
+    /// </summary>
+    public string RatisDir(OzoneVersion version)
+    {
+        if (Get("ozone.om.ratis.storage.dir") is { } configured) return configured;
+        var shared = System.IO.Path.Combine(OzoneMetadataDir, "ratis");
+        if (!version.OwnRatisDirs || (Directory.Exists(shared) && Directory.EnumerateFileSystemEntries(shared).Any())) return shared;
+        return System.IO.Path.Combine(OzoneMetadataDir, "om.ratis");
+    }
+
+    /// <summary>
+    /// The OM's Ratis snapshot dir (OzoneManagerRatisUtils#getOMRatisSnapshotDirectory): ozone.om.ratis.snapshot.dir,
+    /// else `snapshot` up to 2.1 and `om.ratis.snapshot` from 2.2 (no fallback to the old name there).
+    /// </summary>
+    public string RatisSnapshotDir(OzoneVersion version) =>
+        Get("ozone.om.ratis.snapshot.dir") ?? System.IO.Path.Combine(OzoneMetadataDir, version.OwnRatisDirs ? "om.ratis.snapshot" : "snapshot");
 
     public static string? Host(string? address) => address?.Split(':')[0];
 

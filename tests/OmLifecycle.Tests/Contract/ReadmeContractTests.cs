@@ -56,7 +56,7 @@ public sealed partial class ReadmeContractTests
     {
         var documented = JsonDocument.Parse(LogExample().Match(Section("### Logs and output")).Groups["json"].Value);
         using var sink = new StringWriter();
-        new JsonLog(sink, TimeProvider.System).Call("ozone admin om transfer -id ozone -n ozone-om-1", "why", "exit 0", TimeSpan.FromMilliseconds(812));
+        new JsonLog(sink, TimeProvider.System).Call("ozone admin om transfer --service-id ozone -n ozone-om-1", "why", "exit 0", TimeSpan.FromMilliseconds(812));
         var written = JsonDocument.Parse(sink.ToString());
 
         Keys(written).Should().Equal(Keys(documented));

@@ -519,13 +519,13 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
             .Select(l => JsonNode.Parse(l)!)
             .Where(c => c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
-            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "-nodeid").Skip(1).First()!.GetValue<string>())
+            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "--nodeid").Skip(1).First()!.GetValue<string>())
             .ToList();
 
     private List<string> Decommissions() =>
         File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
             .Select(l => JsonNode.Parse(l)!)
             .Where(c => c["exitCode"]?.GetValue<int>() == 0 && c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
-            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "-nodeid").Skip(1).First()!.GetValue<string>())
+            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "--nodeid").Skip(1).First()!.GetValue<string>())
             .ToList();
 }

@@ -26,6 +26,9 @@ public sealed class SimulatedRing : IAsyncDisposable
 
     public string Root { get; }
 
+    /// <summary>The Ozone release the simulator plays (OZONE_SIM_VERSION, e.g. "2.2.1" or "master"); null plays the chart's default.</summary>
+    public string? OzoneRelease { get; set; }
+
     public string StateDir => Path.Combine(Root, "sim");
 
     public SimState Sim => new(StateDir);
@@ -94,6 +97,7 @@ public sealed class SimulatedRing : IAsyncDisposable
         ["OZONE_BIN"] = SimulatorPath,
         ["OZONE_SIM_STATE"] = StateDir,
         ["OZONE_SIM_TIME_SCALE"] = "0.01",
+        ["OZONE_SIM_VERSION"] = OzoneRelease,
         ["OM_LIFECYCLE_POLL_MS"] = "100",
     };
 
@@ -161,6 +165,7 @@ public sealed class SimulatedRing : IAsyncDisposable
             ["OZONE_BIN"] = SimulatorPath,
             ["OZONE_SIM_STATE"] = StateDir,
             ["OZONE_SIM_TIME_SCALE"] = "0.01",
+            ["OZONE_SIM_VERSION"] = OzoneRelease,
             ["OM_LIFECYCLE_POLL_MS"] = "100",
             ["OM_LIFECYCLE_KUBECONFIG"] = Kubeconfig,
         };
