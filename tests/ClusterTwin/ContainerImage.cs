@@ -27,8 +27,21 @@ public static class ContainerImage
     public static bool RunsOzoneEntrypoint(V1Container container) =>
         (container.Command is null || container.Command.Count == 0) && Repository(container.Image) is { } repo && repo.Split('/')[^1] == "ozone";
 
+    /// <summary>
+    /// The Ozone release a container of the Ozone image runs, for the simulator to play
+    /// (OzoneSimulator.OzoneVersion): the image's tag, `latest` when it has none (Docker's default);
+    /// null for any other image. A tag the simulator does not know makes every `ozone` call fail loudly.
+    /// </summary>
+    public static string? OzoneRelease(V1Container container)
+    {
+        if (container.Image is not { } image || Repository(image) is not { } repo || repo.Split('/')[^1] != "ozone") return null;
+        var withoutDigest = image.Split('@')[0];
+        return withoutDigest.Length > repo.Length + 1 ? withoutDigest[(repo.Length + 1)..] : "latest";
+    }
+
+    /// <summary>The image reference without its tag and digest (`repo[:tag][@digest]`).</summary>
     private static string? Repository(string? image) =>
-        image is null ? null : image.LastIndexOf(':') is var colon && colon > image.LastIndexOf('/') ? image[..colon] : image;
+        image?.Split('@')[0] is not { } name ? null : name.LastIndexOf(':') is var colon && colon > name.LastIndexOf('/') ? name[..colon] : name;
 
     /// <summary>
     /// The mounts a container can write, as `containerPath=hostPath`, for the simulator's launcher check: with

@@ -121,6 +121,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             ["DOTNET_gcServer"] = "0",
         };
         foreach (var (name, value) in ContainerImage.Environment) env[name] = MapText(pod, value);
+        if (ContainerImage.OzoneRelease(container) is { } release) env[OzoneSimulator.OzoneVersion.Variable] = release;
         foreach (var e in container.Env ?? [])
         {
             var value = e.Value ?? e.ValueFrom?.FieldRef?.FieldPath switch

@@ -184,6 +184,8 @@ public sealed class Twin : IAsyncDisposable
         }
         if (quorum.Losses.Count > 0) failures.Add($"quorum lost {quorum.Losses.Count} times, e.g. {quorum.Losses[0]}");
         foreach (var member in after.Voters.Where(v => !after.WithData.Contains(v))) failures.Add($"member {member} has no data on its volume");
+        // Helm waited for the wipe Jobs: a volume whose VERSION is gone must hold nothing else of the OM either.
+        if (released) foreach (var (node, left) in after.HalfWiped) failures.Add($"the volume of {node} has no VERSION but still holds OM data ({string.Join(", ", left)}): a wipe left part of the node's data behind");
         if (readable.Missing.Count > 0) failures.Add($"keys written earlier are not readable: {string.Join(", ", readable.Missing)}");
         if (Sim.Read().LostLog is { Count: > 0 } amnesiac) failures.Add($"voters started as plain members without their Raft log (a lost volume, then --init and 'ozone om'): {string.Join(", ", amnesiac)}; Raft's safety no longer holds (Ozone's recovery is '--bootstrap' with the same node id)");
         // Elections pick their winners at random: say how to draw the same ones again.
@@ -486,13 +488,23 @@ public sealed class Twin : IAsyncDisposable
         return partition > 0 || status["currentRevision"]?.GetValue<string>() == status["updateRevision"]?.GetValue<string>();
     }
 
-    private sealed record Observation(List<string> Voters, string? Leader, int LeaderChanges, int Calls, Dictionary<string, string> Markers, List<string> WithData);
+    private sealed record Observation(List<string> Voters, string? Leader, int LeaderChanges, int Calls, Dictionary<string, string> Markers, List<string> WithData, Dictionary<string, List<string>> HalfWiped);
+
+    /// <summary>
+    /// What an OM keeps under ozone.metadata.dirs besides om/current/VERSION, in every release's layout
+    /// (OmDataLocations in om-lifecycle names the sources): the DB, its checkpoints and backups, the
+    /// Ratis log and snapshot dirs (`ratis`/`snapshot` up to 2.1, `om.ratis`/`om.ratis.snapshot` from 2.2).
+    /// </summary>
+    private static bool IsOmArtifact(string name) =>
+        name is "om" or "om.db" or "ratis" or "om.ratis" or "snapshot" or "om.ratis.snapshot" or "db.snapshots" or "db.checkpoints" or "omMetrics" or "dbInconsistentMarker"
+        || name.StartsWith("om.db.backup", StringComparison.Ordinal);
 
     private Observation Snapshot()
     {
         var ring = Sim.Read();
         var markers = new Dictionary<string, string>();
         var withData = new List<string>();
+        var halfWiped = new Dictionary<string, List<string>>();
         var pvcRoot = Path.Combine(work, "pvc");
         if (Directory.Exists(pvcRoot))
         {
@@ -502,6 +514,9 @@ public sealed class Twin : IAsyncDisposable
                 var marker = Path.Combine(dir, "metadata", "om-lifecycle.marker");
                 if (File.Exists(marker)) markers[node] = JsonNode.Parse(File.ReadAllText(marker))!["mode"]!.GetValue<string>();
                 if (File.Exists(Path.Combine(dir, "metadata", "om", "current", "VERSION"))) withData.Add(node);
+                else if (Directory.Exists(Path.Combine(dir, "metadata"))
+                    && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "metadata")).Select(Path.GetFileName).OfType<string>().Where(IsOmArtifact).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } left)
+                    halfWiped[node] = left;
             }
         }
         var callsFile = Path.Combine(cluster.SimState, "calls.jsonl");
@@ -509,7 +524,7 @@ public sealed class Twin : IAsyncDisposable
         var calls = File.Exists(callsFile)
             ? File.ReadLines(callsFile).Count(l => !l.Contains("\"args\":[\"sh\"", StringComparison.Ordinal) && !OtherDaemons.Any(d => l.Contains($"\"args\":[\"{d}\"", StringComparison.Ordinal)) && !(l.Contains("\"args\":[\"om\"", StringComparison.Ordinal) && !l.Contains("\"started\":true", StringComparison.Ordinal) && !l.Contains("--init", StringComparison.Ordinal)))
             : 0;
-        return new Observation(ring.Voters.OrderBy(Election.Ordinal).ToList(), ring.Leader, ring.LeaderChanges, calls, markers, withData.Order(StringComparer.Ordinal).ToList());
+        return new Observation(ring.Voters.OrderBy(Election.Ordinal).ToList(), ring.Leader, ring.LeaderChanges, calls, markers, withData.Order(StringComparer.Ordinal).ToList(), halfWiped);
     }
 
     /// <summary>Daemons of the other workloads: their runs are not calls om-lifecycle makes.</summary>
