@@ -52,6 +52,6 @@ public static class OmExit
     /// </summary>
     public static string StuckBootstrap(string nodeId, RingView view, TimeSpan timeout) =>
         view.HasLeader
-            ? $"{nodeId} started '--bootstrap' but the change that adds it did not commit within timeouts.bootstrap ({timeout.TotalSeconds:0} s): the leader's peer map ('ozone admin om roles') never listed it ({(view.IsVoter(nodeId) ? $"leader {view.LeaderId} lists it in its Ratis Followers, still catching up" : $"leader {view.LeaderId} does not list it")}). The bootstrap is stuck (see HDDS-16057 in Ozone 2.2.x); stopping it so that the pod restarts and tries again."
+            ? $"{nodeId} started '--bootstrap' but the change that adds it did not commit within timeouts.bootstrap ({timeout.TotalSeconds:0} s): the leader's peer map ('ozone admin om roles') never listed it ({(view.IsVoter(nodeId) ? $"leader {view.LeaderId} lists it in its Ratis Followers, still catching up" : $"leader {view.LeaderId} does not list it")}). The bootstrap is stuck (see HDDS-16057 in Ozone 2.2.x; from Ozone 2.3 also an OM volume with less free space than the leader's checkpoint needs, ozone.om.bootstrap.min.space); stopping it so that the pod restarts and tries again."
             : $"{nodeId} started '--bootstrap' but the ring had no leader for it to join within timeouts.bootstrap ({timeout.TotalSeconds:0} s): no leader answers, so Ozone's bootstrap keeps failing over. Start a majority of the members (check 'om-lifecycle status'); stopping the bootstrap so that the pod restarts and tries again.";
 }

@@ -134,7 +134,25 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             env[e.Name] = MapText(pod, value);
         }
         env[OzoneSimulator.Launcher.WritableDirsVariable] = string.Join(';', ContainerImage.WritableDirs(pod, container));
+        env[OzoneSimulator.BootstrapSpace.VolumesVariable] = string.Join(';', ClaimCapacities(pod, container));
         return env;
+    }
+
+    /// <summary>
+    /// The size of each PersistentVolumeClaim the container mounts, as `hostDir=bytes`: its
+    /// spec.resources.requests.storage, what a provisioner must at least give (the harsher reading
+    /// of a volume's capacity). emptyDirs are on the node's disk, which the twin does not size.
+    /// </summary>
+    private IEnumerable<string> ClaimCapacities(PodSandbox pod, V1Container container)
+    {
+        var pvcRoot = cluster.PvcDir("");
+        foreach (var mount in container.VolumeMounts ?? [])
+        {
+            if (!pod.Volumes.TryGetValue(mount.Name, out var host) || !host.StartsWith(pvcRoot, StringComparison.Ordinal)) continue;
+            var storage = cluster.Get("v1", "PersistentVolumeClaim", Path.GetFileName(host))?["spec"]?["resources"]?["requests"]?["storage"]?.GetValue<string>();
+            if (storage is null) continue;
+            yield return $"{host}={(long)new ResourceQuantity(storage).ToDecimal()}";
+        }
     }
 
     /// <summary>

@@ -128,4 +128,64 @@ public sealed class OzoneVersionTests : IDisposable
         entries.Should().Contain("ratis").And.NotContain("om.ratis", "2.2 finds the old log and keeps using it");
         entries.Should().Contain("om.ratis.snapshot", "the snapshot dir has no such fallback");
     }
+
+    // hadoop-hdds/config StorageSize.parse and StorageUnit: binary multiples, case-insensitive.
+    [Theory]
+    [InlineData("5GB", 5L * 1024 * 1024 * 1024)]
+    [InlineData("512mb", 512L * 1024 * 1024)]
+    [InlineData("1.5g", 3L * 512 * 1024 * 1024)]
+    [InlineData("100b", 100L)]
+    [InlineData(" 2 KB ", 2048L)]
+    public void Ozone_storage_sizes_are_binary(string text, long bytes) => BootstrapSpace.StorageBytes(text).Should().Be(bytes);
+
+    [Fact]
+    public void A_storage_size_without_a_unit_fails_as_Ozone_does() =>
+        FluentActions.Invoking(() => BootstrapSpace.StorageBytes("5000")).Should().Throw<SimExit>().Which.Message.Should().Contain("Expected format is <number><unit>");
+
+    // OmRatisSnapshotProvider (master): a leader of an older release sends no SST estimate, so the
+    // joiner needs ozone.om.bootstrap.min.space (5GB) free on its snapshot volume; a master leader's
+    // estimate times the headroom ratio (2.0) is what a small ring needs. Before master: no check.
+    [Theory]
+    [InlineData("2.2.1", "master", false)]
+    [InlineData("master", "master", true)]
+    [InlineData("2.2.1", "2.2.1", true)]
+    public async Task A_master_joiner_on_a_1_GiB_volume_joins_only_when_its_leader_sends_an_estimate(string ringRelease, string joinerRelease, bool joins)
+    {
+        cluster.Release = ringRelease;
+        await cluster.FormRingAsync(3);
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+        cluster.Release = joinerRelease;
+        cluster.VolumeBytes = $"{Path.GetDirectoryName(cluster.Metadata(3))}={1L << 30}";
+
+        var joiner = cluster.Start(3, "--bootstrap");
+
+        if (joins)
+        {
+            await cluster.UntilAsync(r => r.Voters.Contains("om3"), "om3 joined");
+            cluster.StderrSoFar(joiner).Should().NotContain("aborted");
+        }
+        else
+        {
+            await cluster.UntilAsync(() => cluster.StderrSoFar(joiner).Contains("install snapshot aborted"), "om3 refused the checkpoint");
+            cluster.StderrSoFar(joiner).Should().Contain($"has usable space").And.Contain($"but at least {5L << 30} bytes is required (from ozone.om.bootstrap.min.space)");
+            joiner.HasExited.Should().BeFalse("the joiner keeps running and never catches up");
+            cluster.State.Read().Voters.Should().NotContain("om3");
+        }
+    }
+
+    [Fact]
+    public async Task A_lower_min_space_lets_a_master_joiner_take_an_older_leaders_checkpoint()
+    {
+        cluster.Release = "2.2.1";
+        await cluster.FormRingAsync(3);
+        for (var i = 0; i < 4; i++) cluster.Configure(i, [0, 1, 2, 3]);
+        File.WriteAllText(Path.Combine(cluster.ConfDir(3), "ozone-site.xml"),
+            File.ReadAllText(Path.Combine(cluster.ConfDir(3), "ozone-site.xml")).Replace("</configuration>", "<property><name>ozone.om.bootstrap.min.space</name><value>512MB</value></property></configuration>"));
+        cluster.Release = "master";
+        cluster.VolumeBytes = $"{Path.GetDirectoryName(cluster.Metadata(3))}={1L << 30}";
+
+        cluster.Start(3, "--bootstrap");
+
+        await cluster.UntilAsync(r => r.Voters.Contains("om3"), "om3 joined");
+    }
 }

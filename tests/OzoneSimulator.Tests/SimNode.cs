@@ -21,6 +21,9 @@ public sealed class SimCluster : IDisposable
     /// <summary>The Ozone release the simulator plays (OZONE_SIM_VERSION); null plays its default.</summary>
     public string? Release { get; set; }
 
+    /// <summary>The persistent volumes the processes see, as the twin declares them (OZONE_SIM_VOLUME_BYTES); null: none.</summary>
+    public string? VolumeBytes { get; set; }
+
     public int Net { get; }
 
     public string StateDir => Path.Combine(Root, "state");
@@ -68,6 +71,7 @@ public sealed class SimCluster : IDisposable
         info.Environment["OZONE_PID_DIR"] = Path.Combine(Root, $"om{confOf}", "run");
         info.Environment["OZONE_SIM_TIME_SCALE"] = "0.01";
         if (Release is not null) info.Environment[OzoneVersion.Variable] = Release;
+        if (VolumeBytes is not null) info.Environment[BootstrapSpace.VolumesVariable] = VolumeBytes;
         return info;
     }
 
@@ -86,15 +90,29 @@ public sealed class SimCluster : IDisposable
     {
         var p = Process.Start(Info(i, ["om", .. args]))!;
         _ = p.StandardOutput.ReadToEndAsync();
-        errors[p] = p.StandardError.ReadToEndAsync();
+        var err = new System.Text.StringBuilder();
+        p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (err) err.AppendLine(e.Data); };
+        p.BeginErrorReadLine();
+        errors[p] = err;
         processes.Add(p);
         return p;
     }
 
     /// <summary>What a process from <see cref="Start"/> wrote to stderr, once it has exited.</summary>
-    public Task<string> ErrorOf(Process p) => errors[p];
+    public async Task<string> ErrorOf(Process p)
+    {
+        await p.WaitForExitAsync();
+        return StderrSoFar(p);
+    }
 
-    private readonly Dictionary<Process, Task<string>> errors = [];
+    /// <summary>What a process from <see cref="Start"/> has written to stderr up to now.</summary>
+    public string StderrSoFar(Process p)
+    {
+        var err = errors[p];
+        lock (err) return err.ToString();
+    }
+
+    private readonly Dictionary<Process, System.Text.StringBuilder> errors = [];
 
     /// <summary>Inits and starts nodes 0..n-1 as the initial ring and waits for a leader.</summary>
     public async Task FormRingAsync(int n)
@@ -108,12 +126,14 @@ public sealed class SimCluster : IDisposable
         await UntilAsync(r => r.Leader is not null && r.Voters.Count == n && Enumerable.Range(0, n).All(i => r.Running.ContainsKey($"om{i}")), "ring formed");
     }
 
-    public async Task UntilAsync(Func<Ring, bool> condition, string what)
+    public Task UntilAsync(Func<Ring, bool> condition, string what) => UntilAsync(() => condition(State.Read()), what);
+
+    public async Task UntilAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            if (condition(State.Read())) return;
+            if (condition()) return;
             await Task.Delay(25);
         }
         throw new TimeoutException(what);

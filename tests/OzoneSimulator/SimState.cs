@@ -12,6 +12,9 @@ public sealed class RunningNode
     public string MetadataDir { get; set; } = "";
     public string Host { get; set; } = "";
 
+    /// <summary>The Ozone release this OM process plays (<see cref="OzoneVersion"/>): a ring in a rolling upgrade runs two.</summary>
+    public OzoneRelease Release { get; set; } = OzoneVersion.Default.Release;
+
     /// <summary>
     /// The OM's in-memory peer map (OzoneManager#peerNodesMap, Ozone 2.0-2.2): read from its
     /// ozone-site.xml at start without the ids listed as decommissioned, then changed only by the
