@@ -360,7 +360,7 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Hooks_run_by_weight_then_kind_then_name_and_only_for_their_event()
+    public void Hooks_run_by_weight_then_name_and_only_for_their_event()
     {
         var manifest = string.Join("\n---\n",
             Job("b-wipe", "post-upgrade", 99), Job("a-wipe", "post-upgrade", 97), Job("scale-in", "pre-upgrade,pre-rollback", 0),
@@ -381,6 +381,22 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         HelmRelease.HooksFor(hooks, "pre-upgrade").Select(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name).Should().Equal("hook-membership", "scale-in");
         HelmRelease.HooksFor(hooks, "post-upgrade").Select(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name).Should().Equal("a-wipe", "b-wipe");
         HelmRelease.HooksFor(hooks, "pre-rollback").Select(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name).Should().Equal("scale-in");
+    }
+
+    // Helm pkg/action/hooks.go: sort.Stable(hookByWeight) compares weight, then name; the hooks come
+    // sorted by kind in InstallOrder (pkg/releaseutil/kind_sorter.go), which decides only between equal names.
+    [Fact]
+    public void Hooks_of_one_weight_run_by_name_and_only_equal_names_by_Helms_kind_order()
+    {
+        static string Hook(string kind, string name) => $"apiVersion: {(kind.StartsWith("Role", StringComparison.Ordinal) ? "rbac.authorization.k8s.io/v1" : "v1")}\nkind: {kind}\nmetadata:\n  name: {name}\n  annotations:\n    helm.sh/hook: pre-upgrade\n";
+        var manifest = string.Join("\n---\n",
+            Hook("ConfigMap", "b-config"), Job("a-job", "pre-upgrade", 0),
+            Hook("RoleBinding", "hooks"), Hook("Role", "hooks"), Hook("ServiceAccount", "hooks"));
+
+        var (_, hooks) = HelmRelease.Split(manifest);
+
+        HelmRelease.HooksFor(hooks, "pre-upgrade").Select(h => $"{h.Kind}/{((IMetadata<V1ObjectMeta>)h).Metadata.Name}").Should().Equal(
+            "Job/a-job", "ConfigMap/b-config", "ServiceAccount/hooks", "Role/hooks", "RoleBinding/hooks");
     }
 
     [Fact]

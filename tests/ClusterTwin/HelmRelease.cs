@@ -63,13 +63,29 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
     /// <summary>The Kubernetes version Argo CD passes to `helm template` (the twin's API reports 1.35).</summary>
     public const string ClientOnlyKubeVersion = "1.35.0";
 
-    /// <summary>Hooks of any of the events, each once, in Helm's order: by weight, then kind, then name.</summary>
+    /// <summary>
+    /// Hooks of any of the events, each once, in Helm's order: by weight, then name
+    /// (pkg/action/hooks.go, hookByWeight under sort.Stable), and for the same weight and name by
+    /// kind, since the hooks come pre-sorted by kind (pkg/releaseutil, SortManifests with InstallOrder).
+    /// </summary>
     public static List<IKubernetesObject> HooksFor(List<IKubernetesObject> hooks, params string[] events) =>
         hooks.Where(h => Annotations(h)["helm.sh/hook"].Split(',').Select(x => x.Trim()).Intersect(events).Any())
             .OrderBy(h => int.TryParse(Annotations(h).GetValueOrDefault("helm.sh/hook-weight"), out var w) ? w : 0)
-            .ThenBy(h => h.Kind, StringComparer.Ordinal)
             .ThenBy(h => ((IMetadata<V1ObjectMeta>)h).Metadata.Name, StringComparer.Ordinal)
+            .ThenBy(h => InstallOrder.IndexOf(h.Kind) is var i and >= 0 ? i : InstallOrder.Count)
+            .ThenBy(h => h.Kind, StringComparer.Ordinal)
             .ToList();
+
+    /// <summary>Helm's install order of kinds (pkg/releaseutil/kind_sorter.go, InstallOrder); unknown kinds last, by name.</summary>
+    private static readonly List<string> InstallOrder =
+    [
+        "PriorityClass", "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
+        "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume", "PersistentVolumeClaim",
+        "CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding", "ClusterRoleBindingList",
+        "Role", "RoleList", "RoleBinding", "RoleBindingList", "Service", "DaemonSet", "Pod", "ReplicationController",
+        "ReplicaSet", "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "IngressClass", "Ingress",
+        "APIService", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration",
+    ];
 
     public static Dictionary<string, string> Annotations(IKubernetesObject o) =>
         new(((IMetadata<V1ObjectMeta>)o).Metadata.Annotations ?? new Dictionary<string, string>());
