@@ -103,13 +103,7 @@ public sealed class DatanodeScaleTests() : LiveReleaseTests("datanodes")
     }
 
     /// <summary>The live datanode StatefulSet of the release, owned by Helm as an installed release's is.</summary>
-    private void PreviousDatanodes(int replicas) =>
-        Server.Store.Add("""
-            {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"ozone-datanode","namespace":"default",
-             "labels":{"app.kubernetes.io/managed-by":"Helm"},
-             "annotations":{"meta.helm.sh/release-name":"ozone","meta.helm.sh/release-namespace":"default"}},
-             "spec":{"replicas":REPLICAS}}
-            """.Replace("REPLICAS", replicas.ToString()));
+    private void PreviousDatanodes(int replicas) => LiveStatefulSet("ozone-datanode", replicas);
 
     private static Dictionary<string, string> Set(int datanodes, params (string Key, string Value)[] extra)
     {

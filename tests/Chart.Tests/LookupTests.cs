@@ -195,12 +195,7 @@ public sealed class LookupTests() : LiveReleaseTests("lookup")
     private void PreviousStatefulSet(int replicas)
     {
         Claims([.. Enumerable.Range(0, replicas)]);
-        Server.Store.Add("""
-            {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"ozone-om","namespace":"default",
-             "labels":{"app.kubernetes.io/managed-by":"Helm"},
-             "annotations":{"meta.helm.sh/release-name":"ozone","meta.helm.sh/release-namespace":"default"}},
-             "spec":{"replicas":REPLICAS}}
-            """.Replace("REPLICAS", replicas.ToString()));
+        LiveStatefulSet("ozone-om", replicas, volumeSize: "10Gi");
     }
 
     private async Task<Helm.Result> RenderAsync(string helm, int replicas, params (string Key, string Value)[] extra)

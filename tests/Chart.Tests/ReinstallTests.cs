@@ -61,11 +61,7 @@ public sealed class ReinstallTests() : LiveReleaseTests("reinstall")
     public async Task An_upgrade_does_not_count_its_own_volumes_as_retained(string helm)
     {
         KeptOmVolumes(3);
-        Server.Store.Add("""
-            {"apiVersion":"apps/v1","kind":"StatefulSet","metadata":{"name":"ozone-om","namespace":"default",
-             "labels":{"app.kubernetes.io/managed-by":"Helm"},"annotations":{"meta.helm.sh/release-name":"ozone","meta.helm.sh/release-namespace":"default"}},
-             "spec":{"replicas":3}}
-            """);
+        LiveStatefulSet("ozone-om", 3, volumeSize: "10Gi");
 
         var result = await Helm.TemplateAsync(helm, Set(3), kubeconfig: Kubeconfig);
 

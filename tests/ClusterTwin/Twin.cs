@@ -337,8 +337,18 @@ public sealed class Twin : IAsyncDisposable
         // The API server allocates a ClusterIP on create ("None" for headless Services stays), which Helm 3's serviceReady checks.
         if (obj.Kind == "Service" && json["spec"] is JsonObject serviceSpec && serviceSpec["clusterIP"] is null)
             serviceSpec["clusterIP"] = cluster.Get("v1", "Service", ((IMetadata<V1ObjectMeta>)obj).Metadata.Name)?["spec"]?["clusterIP"]?.GetValue<string>() ?? $"10.96.{subnet}.{Interlocked.Increment(ref serviceIps)}";
-        if (Cluster.Kind(obj.ApiVersion, obj.Kind) is not null) cluster.Put(json);
+        if (Cluster.Kind(obj.ApiVersion, obj.Kind) is not null) return Write(json);
         return null;
+    }
+
+    /// <summary>
+    /// One write of the release; the API server's refusal of an invalid update as Helm reports it
+    /// (Helm 3.18 pkg/kube/client.go updateResource: "cannot patch %q with kind %s: %v").
+    /// </summary>
+    private string? Write(JsonObject json)
+    {
+        try { cluster.Put(json); return null; }
+        catch (FakeKubeApi.InvalidObjectException e) { return $"cannot patch \"{json["metadata"]!["name"]}\" with kind {json["kind"]}: {e.Message}"; }
     }
 
     /// <summary>
@@ -356,8 +366,7 @@ public sealed class Twin : IAsyncDisposable
             if (ReplicaOwnership.Apply(json, before, replicas, "helm", force: false) is { } conflict) return conflict;
         }
         else ReplicaOwnership.RecordWrite(json, before, replicas, applier == Applier.ArgoCd ? "argocd-controller" : "helm");
-        cluster.Put(json);
-        return null;
+        return Write(json);
     }
 
     /// <summary>

@@ -287,7 +287,14 @@ public sealed class FakeKubeApiServer : IDisposable
         var sent = obj["metadata"]?["resourceVersion"]?.GetValue<string>();
         if (sent is not null && sent != current["metadata"]?["resourceVersion"]?.GetValue<string>())
             return (409, Status(409, "Conflict", $"Operation cannot be fulfilled on {resource.Plural} \"{name}\": the object has been modified"));
-        return (200, Store.Write(resource, ns, obj));
+        return Write(resource, ns, obj, 200);
+    }
+
+    /// <summary>A write to the main resource; an update the validation refuses is a 422 Invalid, as on a real server.</summary>
+    private (int, JsonNode) Write(ApiResource resource, string ns, JsonObject obj, int status)
+    {
+        try { return (status, Store.Write(resource, ns, obj)); }
+        catch (InvalidObjectException e) { return (422, Status(422, "Invalid", e.Message)); }
     }
 
     private (int, JsonNode) Patch(ApiResource resource, string ns, string name, string? contentType, string body, string? fieldManager)
@@ -304,7 +311,7 @@ public sealed class FakeKubeApiServer : IDisposable
             return (409, Status(409, "Conflict", $"Operation cannot be fulfilled on {resource.Plural} \"{name}\": the object has been modified"));
         if (patched["spec"]?["replicas"]?.GetValue<int>() is { } after)
             ReplicaOwnership.RecordWrite(patched, before, after, fieldManager ?? "unknown");
-        return (200, Store.Write(resource, ns, patched));
+        return Write(resource, ns, patched, 200);
     }
 
     /// <summary>PUT or PATCH of the status subresource: only the status of the result is kept.</summary>

@@ -37,6 +37,7 @@ public sealed class ObjectStore
     /// status subresource (Kubernetes v1.35 pkg/registry/apps/statefulset/strategy.go, PrepareForCreate
     /// and PrepareForUpdate): a create starts at generation 1 with no status; an update keeps the
     /// live status and adds one to the generation when the spec changed. Other kinds are stored as sent.
+    /// An update that changes an immutable field throws <see cref="InvalidObjectException"/> (<see cref="UpdateValidation"/>).
     /// </summary>
     public JsonObject Write(ApiResource resource, string ns, JsonObject obj)
     {
@@ -48,6 +49,7 @@ public sealed class ObjectStore
             next["metadata"] = meta;
             if (live is not null)
             {
+                UpdateValidation.Check(resource, NameOf(obj), live, next);
                 var generation = live["metadata"]?["generation"]?.GetValue<long>() ?? 1;
                 meta["generation"] = JsonNode.DeepEquals(live["spec"], next["spec"]) ? generation : generation + 1L;
                 next["status"] = live["status"]?.DeepClone();

@@ -120,6 +120,7 @@ breach breaks the ring or every pod, because `--skip-schema-validation` renders 
 {{- $errors = append $errors (printf "fullnameOverride '%s' is not a DNS label, and every object name starts with it; use lower-case letters, digits and '-', starting and ending with a letter or digit." (toString .Values.fullnameOverride)) -}}
 {{- end -}}
 {{- $errors = concat $errors (include "ozone.nameErrors" . | fromJsonArray) -}}
+{{- $errors = concat $errors (include "ozone.volumeTemplateErrors" . | fromJsonArray) -}}
 {{- $omPorts := list (int .Values.om.ports.rpc) (int .Values.om.ports.ratis) (int .Values.om.ports.http) -}}
 {{- if ne (len (uniq $omPorts)) 3 -}}
 {{- $errors = append $errors (printf "om.ports has rpc %d, ratis %d and http %d: an OM binds each on its own, so the second bind would fail. Give the three ports different numbers (defaults 9862, 9872, 9874)." (int .Values.om.ports.rpc) (int .Values.om.ports.ratis) (int .Values.om.ports.http)) -}}
@@ -132,5 +133,58 @@ breach breaks the ring or every pod, because `--skip-schema-validation` renders 
 {{- end -}}
 {{- if $errors -}}
 {{- fail (printf "\n\nInvalid values:\n  - %s" (join "\n  - " $errors)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+ozone.volumeTemplateErrors: Kubernetes forbids changing a StatefulSet's volumeClaimTemplates
+(ValidateStatefulSetUpdate), so persistence switched on or off, or a new size, storage class or
+access mode for a live OM, SCM or datanode StatefulSet would fail the upgrade half-applied. Read
+from the live objects (lookup; nothing to compare under helm template). A JSON list of messages.
+*/}}
+{{- define "ozone.volumeTemplateErrors" -}}
+{{- $errors := list -}}
+{{- range $c := list "om" "scm" "datanode" -}}
+{{- $name := include (printf "ozone.%s.name" $c) $ -}}
+{{- $live := lookup "apps/v1" "StatefulSet" $.Release.Namespace $name -}}
+{{- if $live -}}
+{{- $v := index $.Values $c -}}
+{{- $templates := dig "spec" "volumeClaimTemplates" list $live -}}
+{{- $wanted := include "ozone.persistent" (dict "ctx" $ "values" $v) -}}
+{{- if and $wanted (not $templates) -}}
+{{- $errors = append $errors (printf "om.persistence.enabled is true, but the live StatefulSet %s was installed without volumes, and Kubernetes forbids adding volumeClaimTemplates to a StatefulSet. A cluster without persistence keeps its data in emptyDirs, which cannot be carried over: keep om.persistence.enabled=false, or uninstall and install again with it set to true (a new, empty cluster)." $name) -}}
+{{- else if and (not $wanted) $templates -}}
+{{- $errors = append $errors (printf "om.persistence.enabled is false, but the live StatefulSet %s keeps its data on volumes, and Kubernetes forbids removing volumeClaimTemplates from a StatefulSet (the data would not follow anyway). Keep om.persistence.enabled=true." $name) -}}
+{{- else if $templates -}}
+{{- $spec := (first $templates).spec | default dict -}}
+{{- $liveSize := toString (dig "resources" "requests" "storage" "" $spec) -}}
+{{- $size := toString $v.persistence.size -}}
+{{- $liveBytes := include "ozone.quantityBytes" $liveSize -}}
+{{- $bytes := include "ozone.quantityBytes" $size -}}
+{{- if ternary (ne $liveBytes $bytes) (ne $liveSize $size) (and (ne $liveBytes "") (ne $bytes "")) -}}
+{{- $errors = append $errors (printf "%s.persistence.size is %s, but the live StatefulSet %s asks %s for each volume, and Kubernetes forbids changing a StatefulSet's volumeClaimTemplates. Keep %s.persistence.size at %s. To grow the volumes, expand each PVC where its storage class allows it (kubectl -n %s patch pvc data-%s-<n> -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"%s\"}}}}'); pods created later still ask %s." $c $size $name $liveSize $c $liveSize $.Release.Namespace $name $size $liveSize) -}}
+{{- end -}}
+{{- $liveClass := toString (dig "storageClassName" "" $spec) -}}
+{{- if ne $liveClass (toString $v.persistence.storageClassName) -}}
+{{- $errors = append $errors (printf "%s.persistence.storageClassName is '%s', but the live StatefulSet %s asks '%s', and Kubernetes forbids changing a StatefulSet's volumeClaimTemplates (the data would not move to the new class either). Keep %s.persistence.storageClassName at '%s'." $c (toString $v.persistence.storageClassName) $name $liveClass $c $liveClass) -}}
+{{- end -}}
+{{- $liveModes := dig "accessModes" list $spec -}}
+{{- if ne (toJson $liveModes) (toJson $v.persistence.accessModes) -}}
+{{- $errors = append $errors (printf "%s.persistence.accessModes is %s, but the live StatefulSet %s asks %s, and Kubernetes forbids changing a StatefulSet's volumeClaimTemplates. Keep %s.persistence.accessModes at %s." $c (toJson $v.persistence.accessModes) $name (toJson $liveModes) $c (toJson $liveModes)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $errors -}}
+{{- end -}}
+
+{{/* ozone.quantityBytes: a Kubernetes quantity with a binary or decimal suffix (or none) as a whole number of bytes, or "" for any other form. */}}
+{{- define "ozone.quantityBytes" -}}
+{{- $m := regexFindAll "^([0-9]+)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$" . 1 -}}
+{{- if $m -}}
+{{- $number := regexReplaceAll "[^0-9]" . "" | int64 -}}
+{{- $unit := regexReplaceAll "^[0-9]+" . "" -}}
+{{- $factor := get (dict "" 1 "Ki" 1024 "Mi" 1048576 "Gi" 1073741824 "Ti" 1099511627776 "Pi" 1125899906842624 "k" 1000 "M" 1000000 "G" 1000000000 "T" 1000000000000 "P" 1000000000000000) $unit -}}
+{{- mul $number $factor -}}
 {{- end -}}
 {{- end -}}
