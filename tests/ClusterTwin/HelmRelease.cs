@@ -4,20 +4,51 @@ using k8s.Models;
 
 namespace ClusterTwin;
 
+/// <summary>The status of one revision of a release (Helm's pkg/release common.Status).</summary>
+public enum RevisionStatus { Deployed, Superseded, Failed, PendingInstall, PendingUpgrade, PendingRollback }
+
 /// <summary>
 /// Helm's part, with the real binary: each revision is rendered by `helm template
-/// --dry-run=server` against the twin's API (so `lookup` sees the live objects) and kept, so that
-/// a rollback replays an old revision's manifests and hooks as Helm does.
+/// --dry-run=server` against the twin's API (so `lookup` sees the live objects) and kept with its
+/// status, as Helm's release storage keeps it, so that a rollback replays an old revision's
+/// manifests and hooks and revision numbers count failed operations too.
 /// </summary>
 public sealed class HelmRelease(string helm, string chart, string release, string ns, string kubeconfig, string work)
 {
-    private readonly List<string> revisions = [];
+    private readonly List<(string Manifest, RevisionStatus Status)> revisions = [];
 
     public string Helm => helm;
 
+    /// <summary>The newest revision's number, whatever its status (Helm numbers failed operations too).</summary>
     public int Revision => revisions.Count;
 
-    public string Manifest(int revision) => revisions[revision - 1];
+    public string Manifest(int revision) => revisions[revision - 1].Manifest;
+
+    public RevisionStatus Status(int revision) => revisions[revision - 1].Status;
+
+    /// <summary>The newest revision that was deployed (deployed or superseded since), or null: what --atomic rolls back to (upgrade.go failRelease).</summary>
+    public int? LastSuccessful =>
+        Enumerable.Range(1, revisions.Count).Reverse().Cast<int?>().FirstOrDefault(r => revisions[r!.Value - 1].Status is RevisionStatus.Deployed or RevisionStatus.Superseded);
+
+    /// <summary>The newest revision is still pending: Helm stores it so before an operation and only then sets its outcome.</summary>
+    public bool Pending => revisions.Count > 0 && revisions[^1].Status is RevisionStatus.PendingInstall or RevisionStatus.PendingUpgrade or RevisionStatus.PendingRollback;
+
+    /// <summary>Stores a new revision in a pending status (Helm does this before any hook runs); returns its number.</summary>
+    public int Begin(string manifest, RevisionStatus pending)
+    {
+        revisions.Add((manifest, pending));
+        return revisions.Count;
+    }
+
+    /// <summary>The operation succeeded: every deployed revision is superseded by this one.</summary>
+    public void Deploy(int revision)
+    {
+        for (var i = 0; i < revisions.Count; i++)
+            if (revisions[i].Status == RevisionStatus.Deployed) revisions[i] = (revisions[i].Manifest, RevisionStatus.Superseded);
+        revisions[revision - 1] = (revisions[revision - 1].Manifest, RevisionStatus.Deployed);
+    }
+
+    public void Fail(int revision) => revisions[revision - 1] = (revisions[revision - 1].Manifest, RevisionStatus.Failed);
 
     /// <summary>
     /// Renders the chart. With <paramref name="lookup"/> (helm install/upgrade) against the twin's API;
@@ -46,8 +77,6 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
         await p.WaitForExitAsync();
         return (p.ExitCode == 0, await o, await e);
     }
-
-    public void Record(string manifest) => revisions.Add(manifest);
 
     /// <summary>helm uninstall removes the release's history: the next install is revision 1 again.</summary>
     public void Forget() => revisions.Clear();

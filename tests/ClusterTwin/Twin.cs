@@ -228,10 +228,11 @@ public sealed class Twin : IAsyncDisposable
     /// </summary>
     private async Task<bool> ReleaseAsync(Step step, string action, int? rollbackTo, List<string> failures)
     {
+        if (HistoryRefusal(action) is { } refusal) { failures.Add(refusal); return false; }
         string manifest;
         if (rollbackTo is { } revision)
         {
-            if (revision < 1 || revision > helm.Revision) { failures.Add($"no revision {revision} to roll back to"); return false; }
+            if (revision < 1 || revision > helm.Revision) { failures.Add($"release has no {revision} version"); return false; }
             manifest = helm.Manifest(revision);
         }
         else
@@ -246,10 +247,19 @@ public sealed class Twin : IAsyncDisposable
         var applier = action == "sync" ? Applier.ArgoCd : Path.GetFileName(helm.Helm) == "helm4" ? Applier.Helm4 : Applier.Helm3;
 
         var timeout = step.HelmTimeout;
-        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, pre), pre[^1], timeout, failures)) return false;
+        // Helm stores the new revision as pending before any hook runs. An install or upgrade that fails
+        // then is marked failed (install.go, upgrade.go failRelease); a rollback whose pre- or post-rollback
+        // hook fails stays pending-rollback (rollback.go returns without a status), and so blocks the next upgrade.
+        var number = helm.Begin(manifest, action switch { "install" => RevisionStatus.PendingInstall, "rollback" => RevisionStatus.PendingRollback, _ => RevisionStatus.PendingUpgrade });
+        bool Failed(bool hookOfRollback = false)
+        {
+            if (!(hookOfRollback && action == "rollback")) helm.Fail(number);
+            return false;
+        }
+        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, pre), pre[^1], timeout, failures)) return Failed(hookOfRollback: true);
         foreach (var resource in resources)
         {
-            if (Apply(resource, applier) is { } refused) { failures.Add($"{applier} could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return false; }
+            if (Apply(resource, applier) is { } refused) { failures.Add($"{applier} could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return Failed(); }
         }
         oms.SyncConfigMaps();
         foreach (var workload in workloads.Values) workload.SyncConfigMaps();
@@ -258,12 +268,27 @@ public sealed class Twin : IAsyncDisposable
         if (step.Wait && await WaitRolledOutAsync(TwinClock.Of(timeout), resources) is { Count: > 0 } notReady)
         {
             failures.Add($"{action} --wait --timeout {TwinClock.Format(timeout)}: timed out waiting for the condition (not ready: {string.Join(", ", notReady)})");
-            return false;
+            return Failed();
         }
-        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), post[^1], timeout, failures)) return false;
-        helm.Record(manifest);
+        if (!await RunHooksAsync(HelmRelease.HooksFor(hooks, post), post[^1], timeout, failures)) return Failed(hookOfRollback: true);
+        helm.Deploy(number);
         return true;
     }
+
+    /// <summary>
+    /// What Helm refuses from the release's history before it renders anything (Helm 3.18 and 4.1):
+    /// install.go availableName (a name with any history is in use unless --replace), upgrade.go
+    /// prepareUpgrade (no history: "has no deployed releases"; a pending newest revision: errPending),
+    /// rollback.go prepareRollback (no history). An Argo CD sync keeps no Helm history to check.
+    /// </summary>
+    private string? HistoryRefusal(string action) => action switch
+    {
+        "install" when helm.Revision > 0 => "cannot re-use a name that is still in use",
+        "upgrade" when helm.Revision == 0 => $"\"{scenario.Release}\" has no deployed releases",
+        "upgrade" when helm.Pending => $"another operation (install/upgrade/rollback) is in progress",
+        "rollback" when helm.Revision == 0 => "release: not found",
+        _ => null,
+    };
 
     /// <summary>
     /// helm uninstall: deletes the objects of the release's last revision (not its hooks, which Helm
@@ -406,10 +431,10 @@ public sealed class Twin : IAsyncDisposable
     /// </summary>
     private async Task RollBackAtomicallyAsync(Step step, List<string> failures)
     {
-        if (helm.Revision == 0) { failures.Add("--atomic on a failed first install means helm uninstall, which the twin does not play"); return; }
+        if (helm.LastSuccessful is not { } lastGood) { failures.Add("--atomic on a failed first install means helm uninstall, which the twin does not play"); return; }
         var upgradeError = string.Join("; ", failures);
         var rollbackErrors = new List<string>();
-        var rolledBack = await ReleaseAsync(step with { Wait = true }, "rollback", helm.Revision, rollbackErrors);
+        var rolledBack = await ReleaseAsync(step with { Wait = true }, "rollback", lastGood, rollbackErrors);
         failures.Clear();
         failures.Add(rolledBack
             ? $"release {scenario.Release} failed, and has been rolled back due to atomic being set: {upgradeError}"
