@@ -1,0 +1,51 @@
+namespace ClusterTwin.Tests;
+
+/// <summary>The release history the twin keeps, as Helm's release storage does (pkg/action install, upgrade, rollback).</summary>
+public sealed class HelmReleaseHistoryTests
+{
+    private static HelmRelease Release() => new("helm3", "chart", "ozone", "default", "kubeconfig", Path.GetTempPath());
+
+    [Fact]
+    public void A_success_supersedes_every_deployed_revision_and_a_failure_counts_as_a_revision()
+    {
+        var release = Release();
+        release.Deploy(release.Begin("one", RevisionStatus.PendingInstall));
+        release.Fail(release.Begin("two", RevisionStatus.PendingUpgrade));
+        var three = release.Begin("three", RevisionStatus.PendingUpgrade);
+
+        release.Pending.Should().BeTrue("the newest revision is stored as pending before its hooks run");
+        release.Deploy(three);
+
+        release.Revision.Should().Be(3);
+        Enumerable.Range(1, 3).Select(release.Status).Should().Equal(RevisionStatus.Superseded, RevisionStatus.Failed, RevisionStatus.Deployed);
+        release.Pending.Should().BeFalse();
+        release.Manifest(2).Should().Be("two");
+    }
+
+    [Fact]
+    public void Atomic_rolls_back_to_the_newest_revision_that_was_deployed()
+    {
+        var release = Release();
+        release.LastSuccessful.Should().BeNull();
+        release.Deploy(release.Begin("one", RevisionStatus.PendingInstall));
+        release.Deploy(release.Begin("two", RevisionStatus.PendingUpgrade));
+        release.Fail(release.Begin("three", RevisionStatus.PendingUpgrade));
+
+        release.LastSuccessful.Should().Be(2);
+    }
+
+    [Fact]
+    public void A_rollback_left_pending_keeps_the_release_pending_until_the_next_one_ends()
+    {
+        var release = Release();
+        release.Deploy(release.Begin("one", RevisionStatus.PendingInstall));
+        release.Deploy(release.Begin("two", RevisionStatus.PendingUpgrade));
+        release.Begin("one", RevisionStatus.PendingRollback);
+
+        release.Pending.Should().BeTrue();
+        release.Deploy(release.Begin("one", RevisionStatus.PendingRollback));
+
+        release.Pending.Should().BeFalse();
+        release.Status(3).Should().Be(RevisionStatus.PendingRollback, "Helm never records an outcome for it");
+    }
+}
