@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+
 namespace ClusterTwin.Tests;
 
 /// <summary>The release history the twin keeps, as Helm's release storage does (pkg/action install, upgrade, rollback).</summary>
@@ -47,5 +50,42 @@ public sealed class HelmReleaseHistoryTests
 
         release.Pending.Should().BeFalse();
         release.Status(3).Should().Be(RevisionStatus.PendingRollback, "Helm never records an outcome for it");
+    }
+
+    // Helm 3.18 pkg/kube/client.go Update: what the original manifest has and the target lacks is deleted.
+    [Fact]
+    public void Objects_the_new_manifest_drops_are_the_ones_Helm_deletes_and_hooks_are_not_among_them()
+    {
+        const string previous = """
+            apiVersion: apps/v1
+            kind: StatefulSet
+            metadata: {name: ozone-recon}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ozone-recon}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: ozone-config}
+            ---
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: ozone-om-scale-in
+              annotations: {helm.sh/hook: pre-upgrade}
+            """;
+        const string next = """
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: ozone-config}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: ozone-recon-new}
+            """;
+
+        HelmRelease.Dropped(previous, next).Select(o => $"{o.Kind}/{((IMetadata<V1ObjectMeta>)o).Metadata.Name}")
+            .Should().BeEquivalentTo("StatefulSet/ozone-recon", "Service/ozone-recon");
     }
 }

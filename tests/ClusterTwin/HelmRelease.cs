@@ -89,6 +89,18 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
         return (objects.Except(hooks).ToList(), hooks);
     }
 
+    /// <summary>
+    /// The release's own objects of <paramref name="previous"/> that <paramref name="next"/> no longer
+    /// has (same apiVersion, kind and name): Helm deletes them after it applied the new ones
+    /// (Helm 3.18 pkg/kube/client.go Update: original.Difference(target)). Hooks are not the release's.
+    /// </summary>
+    public static List<IKubernetesObject> Dropped(string previous, string next)
+    {
+        static string Key(IKubernetesObject o) => $"{o.ApiVersion}/{o.Kind}/{((IMetadata<V1ObjectMeta>)o).Metadata.Name}";
+        var kept = Split(next).Resources.Select(Key).ToHashSet(StringComparer.Ordinal);
+        return Split(previous).Resources.Where(o => !kept.Contains(Key(o))).ToList();
+    }
+
     /// <summary>The Kubernetes version Argo CD passes to `helm template` (the twin's API reports 1.35).</summary>
     public const string ClientOnlyKubeVersion = "1.35.0";
 

@@ -261,6 +261,13 @@ public sealed class Twin : IAsyncDisposable
         {
             if (Apply(resource, applier) is { } refused) { failures.Add($"{applier} could not apply {((IMetadata<V1ObjectMeta>)resource).Metadata.Name}: {refused}"); return Failed(); }
         }
+        // Helm deletes what the release had and no longer renders (an Argo CD sync prunes only when told to):
+        // compared with the deployed revision on an upgrade (upgrade.go), with the newest one on a rollback (rollback.go).
+        var current = action == "rollback" ? number - 1 : helm.LastSuccessful;
+        if (action != "sync" && current is >= 1)
+            foreach (var dropped in HelmRelease.Dropped(helm.Manifest(current.Value), manifest))
+                if (ApiResource.ByKind(dropped.ApiVersion, dropped.Kind) is not null)
+                    cluster.Delete(dropped.ApiVersion, dropped.Kind, ((IMetadata<V1ObjectMeta>)dropped).Metadata.Name);
         oms.SyncConfigMaps();
         foreach (var workload in workloads.Values) workload.SyncConfigMaps();
         // Helm's --wait gives up after --timeout (Helm 3.18 pkg/kube/wait.go: "timed out waiting for the condition"; Helm 4.1 pkg/kube statuswait: "context deadline exceeded").
