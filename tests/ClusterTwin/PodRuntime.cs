@@ -30,7 +30,13 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             string host;
             if (volume.PersistentVolumeClaim is { } pvc) host = cluster.PvcDir(pvc.ClaimName);
             else if (claims is not null && claims.TryGetValue(volume.Name, out var claim)) host = cluster.PvcDir(claim);
-            else host = Path.Combine(dir, "volumes", volume.Name);
+            else
+            {
+                host = Path.Combine(dir, "volumes", volume.Name);
+                // A new pod gets new emptyDirs; only its containers' restarts keep them (Kubernetes docs,
+                // "Volumes", emptyDir: created when the Pod is assigned to a node, deleted when it is removed).
+                if (volume.EmptyDir is not null && Directory.Exists(host)) Directory.Delete(host, recursive: true);
+            }
             Directory.CreateDirectory(host);
             sandbox.Volumes[volume.Name] = host;
         }

@@ -546,19 +546,23 @@ public sealed class Twin : IAsyncDisposable
         var markers = new Dictionary<string, string>();
         var withData = new List<string>();
         var halfWiped = new Dictionary<string, List<string>>();
+        // Each OM's `data` volume: its PVC, or without persistence the emptyDir of its pod.
         var pvcRoot = Path.Combine(work, "pvc");
-        if (Directory.Exists(pvcRoot))
+        var podRoot = Path.Combine(work, "pods");
+        var volumes = (Directory.Exists(pvcRoot) ? Directory.GetDirectories(pvcRoot).Select(d => (Node: Path.GetFileName(d)["data-".Length..], Dir: d)) : [])
+            .Concat(Directory.Exists(podRoot)
+                ? Directory.GetDirectories(podRoot).Where(d => Directory.Exists(Path.Combine(d, "volumes", "data")))
+                    .Select(d => (Node: Path.GetFileName(d), Dir: Path.Combine(d, "volumes", "data")))
+                : [])
+            .Where(v => System.Text.RegularExpressions.Regex.IsMatch(v.Node, $"^{omName}-[0-9]+$"));
+        foreach (var (node, dir) in volumes)
         {
-            foreach (var dir in Directory.GetDirectories(pvcRoot))
-            {
-                var node = Path.GetFileName(dir)["data-".Length..];
-                var marker = Path.Combine(dir, "metadata", "om-lifecycle.marker");
-                if (File.Exists(marker)) markers[node] = JsonNode.Parse(File.ReadAllText(marker))!["mode"]!.GetValue<string>();
-                if (File.Exists(Path.Combine(dir, "metadata", "om", "current", "VERSION"))) withData.Add(node);
-                else if (Directory.Exists(Path.Combine(dir, "metadata"))
-                    && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "metadata")).Select(Path.GetFileName).OfType<string>().Where(IsOmArtifact).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } left)
-                    halfWiped[node] = left;
-            }
+            var marker = Path.Combine(dir, "metadata", "om-lifecycle.marker");
+            if (File.Exists(marker)) markers[node] = JsonNode.Parse(File.ReadAllText(marker))!["mode"]!.GetValue<string>();
+            if (File.Exists(Path.Combine(dir, "metadata", "om", "current", "VERSION"))) withData.Add(node);
+            else if (Directory.Exists(Path.Combine(dir, "metadata"))
+                && Directory.EnumerateFileSystemEntries(Path.Combine(dir, "metadata")).Select(Path.GetFileName).OfType<string>().Where(IsOmArtifact).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } left)
+                halfWiped[node] = left;
         }
         var callsFile = Path.Combine(cluster.SimState, "calls.jsonl");
         // Ozone calls made by the chart's pods and Jobs: the twin's own key checks (`ozone sh`) and exit records of long-running OMs are not counted.
