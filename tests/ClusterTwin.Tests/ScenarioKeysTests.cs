@@ -80,11 +80,21 @@ public sealed class ScenarioKeysTests : IDisposable
     [InlineData("    action: api-fault\n    fault: \"429\"\n    count: 2\n    path: \"ring(\"\n", "path: 'ring('", "regular expression")]
     [InlineData("    action: upgrade\n    stallBootstrap: ozone-om-4\n", "stallBootstrap: must be a list", "[ozone-om-4]")]
     [InlineData("    action: upgrade\n    stallBootstrap: [om4]\n", "stallBootstrap: 'om4' is not an OM node id", "ozone-om-4")]
+    [InlineData("    action: upgrade\n    isolate: ozone-om-4\n", "isolate: must be a list", "[] to lift it")]
+    [InlineData("    action: upgrade\n    isolate: [leader]\n", "isolate: 'leader' is not an OM node id", "ozone-om-4")]
     public void Bad_values_are_refused_naming_the_step_the_field_and_the_fix(string step, string message, string fix)
     {
         var act = () => Load(step);
 
         act.Should().Throw<FormatException>().Which.Message.Should().Contain("step 'one'").And.Contain(message).And.Contain(fix);
+    }
+
+    [Fact]
+    public void Isolate_is_absent_unless_given_and_an_empty_list_heals_the_partition()
+    {
+        Load("    action: upgrade\n").Steps[0].Isolate.Should().BeNull();
+        Load("    action: upgrade\n    isolate: []\n").Steps[0].Isolate.Should().BeEmpty();
+        Load("    action: upgrade\n    isolate: [ozone-om-4]\n").Steps[0].Isolate.Should().Equal("ozone-om-4");
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (step.Faults.Count > 0) failures.Add("faults are not injected in real-cluster mode (the twin runs them offline)");
             // Not a failure: a real joiner is slow enough that a step written around a stalled one still holds, or honestly fails its expectations.
             if (step.StallBootstrap is { Count: > 0 }) Console.Error.WriteLine($"cluster-twin: step {i + 1}: stallBootstrap is played by the twin only; here the joiners bootstrap at their real speed");
+            if (step.Isolate is { Count: > 0 }) Console.Error.WriteLine($"cluster-twin: step {i + 1}: isolate is played by the twin only (a network partition needs a NetworkPolicy or a CNI that can cut pods off); here nothing is cut off");
             var ok = step.Action switch
             {
                 "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set, step.Wait, step.HelmTimeout, step.Atomic)) == 0,

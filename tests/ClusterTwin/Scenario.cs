@@ -16,10 +16,11 @@ public sealed record Expectations(
 /// <param name="Atomic">helm --atomic: a failed install/upgrade is rolled back to the previous revision.</param>
 /// <param name="ApiFault">api-fault: which API requests fail from this step on, how, and for how long.</param>
 /// <param name="StallBootstrap">twin only: from this step on, these joiners' `ozone om --bootstrap` never joins (HDDS-16057) until a later step names another list.</param>
+/// <param name="Isolate">twin only: from this step on, these OMs are cut off from their Ratis peers (their processes and HTTP servers run on) until a later step names another list.</param>
 /// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it), node-loss or lose-volume (crash with its volumes emptied; twin only).</param>
 public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true,
     TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, bool DeleteVolumes = false, ApiFaultStep? ApiFault = null,
-    IReadOnlyList<string>? StallBootstrap = null)
+    IReadOnlyList<string>? StallBootstrap = null, IReadOnlyList<string>? Isolate = null)
 {
     public TimeSpan HelmTimeout => Timeout ?? TwinClock.HelmDefaultTimeout;
 }
@@ -58,13 +59,20 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
         var atomic = Text(s, "atomic") ?? "false";
         if (atomic is not ("true" or "false")) throw new FormatException($"step '{name}': atomic: '{atomic}' must be true or false.");
         var apiFault = Text(s, "action") == "api-fault" ? ApiFaultStep.Parse(name, key => Text(s, key)) : null;
-        var stall = List(s, "stallBootstrap");
-        if (s.Children.ContainsKey(new YamlScalarNode("stallBootstrap")) && stall is null)
-            throw new FormatException($"step '{name}': stallBootstrap: must be a list of OM node ids, e.g. [ozone-om-4], or [] to lift it.");
-        if (stall?.FirstOrDefault(id => !NodeId.IsMatch(id)) is { } badId)
-            throw new FormatException($"step '{name}': stallBootstrap: '{badId}' is not an OM node id; write <release>-om-<ordinal>, e.g. ozone-om-4.");
         return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false",
-            Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), Text(s, "deleteVolumes") == "true", apiFault, stall);
+            Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), Text(s, "deleteVolumes") == "true", apiFault,
+            NodeList(s, name, "stallBootstrap"), NodeList(s, name, "isolate"));
+    }
+
+    /// <summary>A step key that names OMs (stallBootstrap, isolate): absent is null, [] lifts the fault.</summary>
+    private static IReadOnlyList<string>? NodeList(YamlMappingNode s, string name, string key)
+    {
+        var nodes = List(s, key);
+        if (s.Children.ContainsKey(new YamlScalarNode(key)) && nodes is null)
+            throw new FormatException($"step '{name}': {key}: must be a list of OM node ids, e.g. [ozone-om-4], or [] to lift it.");
+        if (nodes?.FirstOrDefault(id => !NodeId.IsMatch(id)) is { } badId)
+            throw new FormatException($"step '{name}': {key}: '{badId}' is not an OM node id; write <release>-om-<ordinal>, e.g. ozone-om-4.");
+        return nodes;
     }
 
     private static readonly System.Text.RegularExpressions.Regex NodeId = new("^[a-z0-9]([-a-z0-9]*[a-z0-9])?-om-[0-9]+$");

@@ -83,6 +83,15 @@ public sealed class Twin : IAsyncDisposable
         Console.Error.WriteLine($"twin: step {index}: bootstraps that never join: {(nodes.Count == 0 ? "none" : string.Join(", ", nodes))}");
     }
 
+    /// <summary>Cuts these OMs off from their Ratis peers (or heals every cut, with an empty list); the simulator's elections follow.</summary>
+    private void Isolate(int index, IReadOnlyList<string> nodes)
+    {
+        var faults = Sim.Faults();
+        faults.Isolated = [.. nodes];
+        Sim.WriteFaults(faults);
+        Console.Error.WriteLine($"twin: step {index}: OMs cut off from their Ratis peers: {(nodes.Count == 0 ? "none" : string.Join(", ", nodes))}");
+    }
+
     private async Task<StepReport> RunStepAsync(int index, Step step)
     {
         var clock = Stopwatch.StartNew();
@@ -98,6 +107,7 @@ public sealed class Twin : IAsyncDisposable
         var releaseErrors = new List<string>();
 
         if (step.StallBootstrap is { } stalled) StallBootstraps(index, stalled);
+        if (step.Isolate is { } isolated) Isolate(index, isolated);
 
         switch (step.Action)
         {
