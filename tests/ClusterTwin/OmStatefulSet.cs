@@ -423,10 +423,22 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
 
     private bool AllReadyBelow(int ordinal) => Enumerable.Range(0, ordinal).All(IsReady);
 
-    /// <summary>Refreshes mounted ConfigMaps in every running pod (the kubelet's periodic sync).</summary>
-    public void SyncConfigMaps()
+    /// <summary>
+    /// The kubelet's next sync of the running pods' ConfigMap volumes, after a change to the
+    /// ConfigMaps (<see cref="TwinClock.KubeletConfigMapSync"/>); a pod created meanwhile starts with
+    /// the new content.
+    /// </summary>
+    public void SyncConfigMapsLater()
     {
-        foreach (var pod in Pods.Values) runtime.RefreshConfigMaps(pod.Sandbox);
+        _ = Task.Run(async () =>
+        {
+            try { await Task.Delay(TwinClock.Of(TwinClock.KubeletConfigMapSync), stop.Token); } catch (OperationCanceledException) { return; }
+            foreach (var pod in Pods.Values)
+            {
+                // A pod deleted meanwhile has no volumes left to refresh.
+                try { runtime.RefreshConfigMaps(pod.Sandbox); } catch (IOException) { }
+            }
+        });
     }
 
     private void Count(string pod)

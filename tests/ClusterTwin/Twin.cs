@@ -278,8 +278,8 @@ public sealed class Twin : IAsyncDisposable
             foreach (var dropped in HelmRelease.Dropped(helm.Manifest(current.Value), manifest))
                 if (ApiResource.ByKind(dropped.ApiVersion, dropped.Kind) is not null)
                     cluster.Delete(dropped.ApiVersion, dropped.Kind, ((IMetadata<V1ObjectMeta>)dropped).Metadata.Name);
-        oms.SyncConfigMaps();
-        foreach (var workload in workloads.Values) workload.SyncConfigMaps();
+        oms.SyncConfigMapsLater();
+        foreach (var workload in workloads.Values) workload.SyncConfigMapsLater();
         // Helm's --wait gives up after --timeout (Helm 3.18 pkg/kube/wait.go: "timed out waiting for the condition"; Helm 4.1 pkg/kube statuswait: "context deadline exceeded").
         // Without --wait (Helm 3) or with Helm 4's default --wait=hookOnly, post hooks follow the apply at once.
         if (step.Wait && await WaitRolledOutAsync(TwinClock.Of(timeout), resources) is { Count: > 0 } notReady)

@@ -20,6 +20,13 @@ public static class TwinClock
     public static readonly TimeSpan HelmDefaultTimeout = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// How long a changed ConfigMap takes to reach the files of a running pod's ConfigMap volume, at
+    /// most: the kubelet's sync period (syncFrequency, 1m by default) plus its cache's delay (Kubernetes
+    /// docs, "ConfigMaps", mounted ConfigMaps are updated automatically). The harsher end is taken.
+    /// </summary>
+    public static readonly TimeSpan KubeletConfigMapSync = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// A Go duration as Helm's --timeout takes it ("5m", "90s", "1m30s", "1h"); null when it is not one.
     /// </summary>
     public static TimeSpan? ParseDuration(string text)
