@@ -19,20 +19,11 @@ public sealed class ClusterDnsTests : IDisposable
     public ClusterDnsTests()
     {
         cluster = new Cluster(work, "default");
-        cluster.ServeDns(HostsFile);
+        cluster.ServeDns();
     }
 
-    private string HostsFile => Path.Combine(work, "hosts");
-
-    /// <summary>What the simulator reads (hosts.json) and what getaddrinfo reads (the hosts file), which must agree.</summary>
-    private string? Resolved(string fqdn)
-    {
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(cluster.SimState, "hosts.json")))!.AsObject();
-        var fromJson = json[fqdn]?.GetValue<string>();
-        var fromHosts = File.ReadAllLines(HostsFile).Select(l => l.Split(' ')).Where(p => p.Length == 2 && p[1] == fqdn).Select(p => p[0]).FirstOrDefault();
-        fromHosts.Should().Be(fromJson, "getaddrinfo and the simulator see the same DNS");
-        return fromJson;
-    }
+    /// <summary>What cluster DNS answers (hosts.json: the simulator reads it, and the twin's DNS server serves it to getaddrinfo).</summary>
+    private string? Resolved(string fqdn) => JsonNode.Parse(File.ReadAllText(cluster.DnsAnswers))!.AsObject()[fqdn]?.GetValue<string>();
 
     // ShouldPodBeInEndpoints and podToEndpoint: a not-ready pod is listed with ready=false unless
     // the Service publishes not-ready addresses; CoreDNS skips endpoints that are not ready.

@@ -14,15 +14,14 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     private Cluster cluster = null!;
     private OmStatefulSet controller = null!;
 
-    private string HostsFile => Path.Combine(work, "hosts");
-
-    private string Hosts() => File.Exists(HostsFile) ? File.ReadAllText(HostsFile) : "";
+    /// <summary>Cluster DNS's answers (name → IP JSON).</summary>
+    private string Hosts() => File.Exists(cluster.DnsAnswers) ? File.ReadAllText(cluster.DnsAnswers) : "";
 
     public Task InitializeAsync()
     {
         cluster = new Cluster(work, "default");
         controller = new OmStatefulSet(cluster, new PodRuntime(cluster, "/bin/false", "/usr/bin"), "demo-om");
-        cluster.ServeDns(HostsFile);
+        cluster.ServeDns();
         controller.Start();
         return Task.CompletedTask;
     }
@@ -345,7 +344,7 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
 
         PutHeadlessService(publishNotReady: true);
 
-        Hosts().Should().Contain($"{controller.IpOf(0)} demo-om-0.demo-om-headless.default.svc.cluster.local");
+        Hosts().Should().Contain($"\"demo-om-0.demo-om-headless.default.svc.cluster.local\":\"{controller.IpOf(0)}\"");
     }
 
     // podToEndpoint: a pod is ready behind a Service without publishNotReadyAddresses only once its
@@ -379,8 +378,7 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
              "addressType":"IPv4","endpoints":[{"addresses":["127.0.0.9"],"hostname":"demo-om-1"}]}
             """)!.AsObject());
 
-        File.ReadAllText(HostsFile).Should().Contain("127.0.0.9 demo-om-1.demo-om-headless.default.svc.cluster.local");
-        File.ReadAllText(Path.Combine(cluster.SimState, "hosts.json")).Should().Contain("demo-om-1.demo-om-headless");
+        Hosts().Should().Contain("\"demo-om-1.demo-om-headless.default.svc.cluster.local\":\"127.0.0.9\"");
     }
 
     [Fact]

@@ -74,18 +74,18 @@ public sealed class Cluster : IDisposable
     /// <summary>The EndpointSlice controller of the control plane; it runs on every Pod or Service change.</summary>
     public EndpointSliceController EndpointSlices { get; }
 
-    /// <summary>
-    /// Serves the DNS model into <paramref name="hostsFile"/> (getaddrinfo's /etc/hosts inside the
-    /// twin) and the simulator's hosts.json, republished whenever an EndpointSlice or a Service changes.
-    /// </summary>
-    public void ServeDns(string hostsFile)
+    /// <summary>Keeps the DNS model's answers (hosts.json) in step with the API: republished whenever an EndpointSlice or a Service changes.</summary>
+    public void ServeDns()
     {
         Api.Store.Changed += (resource, _, _, _) =>
         {
-            if (resource.Kind is "EndpointSlice" or "Service") PublishDns(hostsFile);
+            if (resource.Kind is "EndpointSlice" or "Service") PublishDns();
         };
-        PublishDns(hostsFile);
+        PublishDns();
     }
+
+    /// <summary>Where cluster DNS's answers are: name → IP, read by the simulator and by <see cref="TwinDnsServer"/>, both through CoreDNS's negative cache.</summary>
+    public string DnsAnswers => Path.Combine(SimState, "hosts.json");
 
     /// <summary>
     /// What cluster DNS answers for pods: only names that an EndpointSlice gives (the controller's, or
@@ -95,14 +95,14 @@ public sealed class Cluster : IDisposable
     /// kubernetes.io/service-name (kubernetes.go findServices); object/endpoint.go drops endpoints whose
     /// ready condition is false (nil counts as ready). Kubernetes docs "DNS for Services and Pods", Pods.
     /// </summary>
-    public void PublishDns(string hostsFile)
+    public void PublishDns()
     {
-        lock (dnsGate) PublishDnsLocked(hostsFile);
+        lock (dnsGate) PublishDnsLocked();
     }
 
     private readonly Lock dnsGate = new();
 
-    private void PublishDnsLocked(string hostsFile)
+    private void PublishDnsLocked()
     {
         var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var slice in Api.Store.List(Kind("discovery.k8s.io/v1", "EndpointSlice"), Namespace))
@@ -122,9 +122,7 @@ public sealed class Cluster : IDisposable
         }
         var json = new JsonObject();
         foreach (var (name, ip) in names) json[name] = ip;
-        AtomicWrite(Path.Combine(SimState, "hosts.json"), json.ToJsonString());
-        // Rewritten in place: /etc/hosts is a bind mount of this file inside the twin's mount namespace.
-        File.WriteAllText(hostsFile, "127.0.0.1 localhost\n" + string.Concat(names.Select(kv => $"{kv.Value} {kv.Key}\n")));
+        AtomicWrite(DnsAnswers, json.ToJsonString());
     }
 
     public void Dispose() => Api.Dispose();

@@ -28,7 +28,10 @@ public sealed class Twin : IAsyncDisposable
     /// <summary>The StatefulSet controllers of the release's other workloads (SCM, datanode, S3G, Recon), by StatefulSet name.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, OmStatefulSet> workloads = new();
 
-    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work, int subnet = 77)
+    /// <summary>Cluster DNS for getaddrinfo; the twin's /etc/resolv.conf names it (Program.cs).</summary>
+    private readonly TwinDnsServer dns;
+
+    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string work, int subnet = 77)
     {
         this.scenario = scenario;
         this.work = work;
@@ -41,7 +44,9 @@ public sealed class Twin : IAsyncDisposable
         oms = new OmStatefulSet(cluster, runtime, omName, subnet);
         this.subnet = subnet;
         // DNS follows the API: EndpointSlices (the controller's, from pods and Services, and om-lifecycle's stand-ins) say what resolves.
-        cluster.ServeDns(hostsFile);
+        cluster.ServeDns();
+        var resolver = new ClusterDnsResolver(cluster.SimState, PodRuntime.DnsNegativeTtl);
+        dns = new TwinDnsServer(new System.Net.IPEndPoint(TwinDnsServer.AddressFor(subnet), 53), name => resolver.Resolve(name, DateTime.UtcNow));
         oms.Start();
     }
 
@@ -545,6 +550,7 @@ public sealed class Twin : IAsyncDisposable
         await oms.DisposeAsync();
         foreach (var workload in workloads.Values) await workload.DisposeAsync();
         jobs.StopAll();
+        dns.Dispose();
         cluster.Dispose();
     }
 }
