@@ -46,7 +46,7 @@ if (args.Contains("--real-cluster"))
 
 if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
 {
-    // Re-run this program in a private mount namespace, so that /etc/hosts can be the twin's own,
+    // Re-run this program in a private mount namespace, so that /etc/hosts and /etc/resolv.conf can be the twin's own,
     // and a private network namespace, so that its pod addresses and ports never meet another
     // twin's or a test run's on the same machine.
     var info = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "--net", "--", Environment.ProcessPath!, .. args]) { UseShellExecute = false };
@@ -59,7 +59,7 @@ if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
     }
     catch (System.ComponentModel.Win32Exception e)
     {
-        Console.Error.WriteLine($"cluster-twin: cannot run 'unshare' ({e.Message}); the twin needs util-linux's unshare and root (or user namespaces) for its own /etc/hosts and network.");
+        Console.Error.WriteLine($"cluster-twin: cannot run 'unshare' ({e.Message}); the twin needs util-linux's unshare and root (or user namespaces) for its own /etc/hosts, /etc/resolv.conf and network.");
         return 2;
     }
 }
