@@ -39,7 +39,7 @@ public sealed record LifecycleContext(
         return new LifecycleContext(
             doc, env,
             new OzoneCli(env.OzoneBin, doc.ServiceId, doc.Timeouts.Command, runner, log),
-            new RatisJmxClient(http, log),
+            new SelfAddressJmx(new RatisJmxClient(http, log), env.PodName, env.PodIp),
             new KubeCluster(ConnectKubernetes(env.Kubeconfig, ApiRequestTimeout(poll)), doc, ns, log, env.PodName),
             runner, log, TimeProvider.System, poll);
     }

@@ -126,6 +126,11 @@ public sealed class ScaleIn(LifecycleContext ctx)
 
         await RecordAsync("scale-in", node.Id, "recording", cancellationToken);
         await ctx.Kube.UpdateRingAsync(r => r.WithDecommissioned(node.Id), cancellationToken);
+        // Ozone's decommission check resolves the node's name, and cluster DNS keeps a miss for up to
+        // 30 s (CoreDNS `cache 30` over the kubernetes plugin's `ttl 30`, kubeadm's Corefile): one lookup,
+        // by anyone, while neither the pod nor a stand-in names the node would fail every decommission
+        // for that long. So the stand-in is published before the pod goes; meanwhile the name has both addresses.
+        if (stopFirst && ctx.Env.PodIp is { } earlyIp) await ctx.Kube.EnsureStandInAddressAsync(node.Id, earlyIp, cancellationToken);
         if (stopFirst) await StopPodAsync(node, sts, cancellationToken);
 
         if (ctx.Env.PodIp is { } ip && !await ctx.Kube.PodExistsAsync(node.Id, cancellationToken))

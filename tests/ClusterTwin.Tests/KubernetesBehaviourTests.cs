@@ -14,14 +14,14 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
     private Cluster cluster = null!;
     private OmStatefulSet controller = null!;
 
-    private string HostsFile => Path.Combine(work, "hosts");
-
-    private string Hosts() => File.Exists(HostsFile) ? File.ReadAllText(HostsFile) : "";
+    /// <summary>Cluster DNS's answers (name → IP JSON).</summary>
+    private string Hosts() => File.Exists(cluster.DnsAnswers) ? File.ReadAllText(cluster.DnsAnswers) : "";
 
     public Task InitializeAsync()
     {
         cluster = new Cluster(work, "default");
-        controller = new OmStatefulSet(cluster, new PodRuntime(cluster, "/bin/false", "/usr/bin"), "demo-om", HostsFile);
+        controller = new OmStatefulSet(cluster, new PodRuntime(cluster, "/bin/false", "/usr/bin"), "demo-om");
+        cluster.ServeDns();
         controller.Start();
         return Task.CompletedTask;
     }
@@ -184,7 +184,12 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         PutStatefulSet(replicas: 3, policy: "Parallel", marker: "a");
         await Until(() => controller.Pods.Count == 3 && controller.Starts.Values.Sum() == 3, "three pods");
         var order = new List<string>();
-        cluster.Api.Store.Changed += (resource, _, name, obj) => { if (resource.Kind == "Pod" && obj is not null) lock (order) order.Add(name); };
+        // Creations only: the kubelet's status writes and the deletion mark are writes to pods that exist.
+        var seen = cluster.Api.Store.List(Cluster.Kind("v1", "Pod"), "default").Select(p => p["metadata"]!["uid"]!.GetValue<string>()).ToHashSet();
+        cluster.Api.Store.Changed += (resource, _, name, obj) =>
+        {
+            if (resource.Kind == "Pod" && obj is not null) lock (order) { if (seen.Add(obj["metadata"]!["uid"]!.GetValue<string>())) order.Add(name); }
+        };
 
         PutStatefulSet(replicas: 3, policy: "Parallel", marker: "b");
         await Until(() => { lock (order) return order.Count == 3; }, "three pods recreated");
@@ -326,9 +331,43 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         controller.Events.Should().Contain(e => e.Contains("CrashLoopBackOff", StringComparison.Ordinal));
     }
 
+    // The StatefulSet gives each pod hostname and subdomain (stateful_set_utils.go updateIdentity), but
+    // the name exists only through the EndpointSlice of a headless Service of that name that selects
+    // the pod (Kubernetes docs "DNS for Services and Pods", Pods; CoreDNS plugin/kubernetes).
+    [Fact]
+    public async Task A_StatefulSet_pod_has_no_name_until_its_headless_Service_exists()
+    {
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a");
+        await Until(() => controller.Pods.Count == 1 && controller.IsReady(0), "pod 0 running and ready");
+        await controller.SyncedAsync(CancellationToken.None);
+        Hosts().Should().NotContain("demo-om-0.demo-om-headless", "no Service named by serviceName exists");
+
+        PutHeadlessService(publishNotReady: true);
+
+        Hosts().Should().Contain($"\"demo-om-0.demo-om-headless.default.svc.cluster.local\":\"{controller.IpOf(0)}\"");
+    }
+
+    // podToEndpoint: a pod is ready behind a Service without publishNotReadyAddresses only once its
+    // Ready condition is true, which the kubelet writes from the readiness probe.
+    [Fact]
+    public async Task A_StatefulSet_pod_gets_its_name_behind_a_Service_without_publishNotReadyAddresses_only_once_ready()
+    {
+        var gate = Path.Combine(work, "ready-gate");
+        PutHeadlessService(publishNotReady: false);
+        PutStatefulSet(replicas: 1, policy: "Parallel", marker: "a", readinessFile: gate);
+        await Until(() => controller.Pods.TryGetValue(0, out var pod) && pod.Probes.Any(p => p.Kind == ProbeKind.Readiness && p.RanAt > DateTime.MinValue), "pod 0 probed");
+        await controller.SyncedAsync(CancellationToken.None);
+        Hosts().Should().NotContain("demo-om-0.demo-om-headless", "pod 0 is not ready");
+
+        File.WriteAllText(gate, "");
+
+        await Until(() => Hosts().Contains("demo-om-0.demo-om-headless"), "pod 0 named once ready");
+    }
+
     [Fact]
     public async Task A_pod_name_resolves_only_while_the_pod_exists_or_a_stand_in_slice_names_it()
     {
+        PutHeadlessService(publishNotReady: true);
         PutStatefulSet(replicas: 2, policy: "Parallel", marker: "a");
         await Until(() => Hosts().Contains("demo-om-1.demo-om-headless"), "pod 1 resolvable");
 
@@ -338,10 +377,8 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
             {"apiVersion":"discovery.k8s.io/v1","kind":"EndpointSlice","metadata":{"name":"demo-om-1-stand-in","labels":{"kubernetes.io/service-name":"demo-om-headless"}},
              "addressType":"IPv4","endpoints":[{"addresses":["127.0.0.9"],"hostname":"demo-om-1"}]}
             """)!.AsObject());
-        cluster.PublishDns(HostsFile);
 
-        File.ReadAllText(HostsFile).Should().Contain("127.0.0.9 demo-om-1.demo-om-headless.default.svc.cluster.local");
-        File.ReadAllText(Path.Combine(cluster.SimState, "hosts.json")).Should().Contain("demo-om-1.demo-om-headless");
+        Hosts().Should().Contain("\"demo-om-1.demo-om-headless.default.svc.cluster.local\":\"127.0.0.9\"");
     }
 
     // Kubernetes docs, "ConfigMaps": a mounted ConfigMap is updated at the kubelet's next sync
@@ -436,6 +473,14 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
                 - name: c
                   image: x
         """;
+
+    private void PutHeadlessService(bool publishNotReady) => cluster.Put(new JsonObject
+    {
+        ["apiVersion"] = "v1",
+        ["kind"] = "Service",
+        ["metadata"] = new JsonObject { ["name"] = "demo-om-headless" },
+        ["spec"] = new JsonObject { ["clusterIP"] = "None", ["publishNotReadyAddresses"] = publishNotReady, ["selector"] = new JsonObject { ["app"] = "demo" } },
+    });
 
     /// <summary>A StatefulSet whose pods sleep; `marker` changes the template, `readinessFile` gates readiness.</summary>
     private void PutStatefulSet(int replicas, string policy, string marker, string? readinessFile = null, long? gracePeriod = null, string[]? preStop = null, Action<V1Container>? shape = null)

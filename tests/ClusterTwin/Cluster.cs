@@ -5,8 +5,9 @@ namespace ClusterTwin;
 
 /// <summary>
 /// The Kubernetes side of the twin: the API state (a writable fake API server that Helm's lookup
-/// and om-lifecycle both use), persistent volumes as directories kept across pods, and the DNS
-/// model: a pod's name resolves while the pod exists or an EndpointSlice names it.
+/// and om-lifecycle both use), persistent volumes as directories kept across pods, the EndpointSlice
+/// controller, and the DNS model: a pod's name resolves only while an EndpointSlice of a headless
+/// Service lists it as ready with its hostname.
 /// </summary>
 public sealed class Cluster : IDisposable
 {
@@ -19,6 +20,11 @@ public sealed class Cluster : IDisposable
         // Pods get only what the chart's Roles grant them (issue 9: a missing verb fails offline as on a cluster).
         Api.EnforceRbac = true;
         Directory.CreateDirectory(SimState);
+        EndpointSlices = new EndpointSliceController(this);
+        Api.Store.Changed += (resource, _, _, _) =>
+        {
+            if (resource.Kind is "Pod" or "Service") EndpointSlices.Sync();
+        };
     }
 
     public string Work { get; }
@@ -60,44 +66,63 @@ public sealed class Cluster : IDisposable
     /// <summary>A write through the API: kinds with a status subresource keep their status and count their generation.</summary>
     public void Put(JsonObject obj) => Api.Store.Write(Kind(obj["apiVersion"]!.GetValue<string>(), obj["kind"]!.GetValue<string>()), Namespace, obj);
 
-    /// <summary>A write of the status subresource (what a controller does); nothing when the object is gone.</summary>
-    public void PutStatus(string apiVersion, string kind, string name, JsonObject status) => Api.Store.WriteStatus(Kind(apiVersion, kind), Namespace, name, status);
+    /// <summary>A write of the status subresource (what a controller does); nothing (null) when the object is gone.</summary>
+    public JsonObject? PutStatus(string apiVersion, string kind, string name, JsonObject status) => Api.Store.WriteStatus(Kind(apiVersion, kind), Namespace, name, status);
 
     public void Delete(string apiVersion, string kind, string name) => Api.Store.Delete(Kind(apiVersion, kind), Namespace, name);
 
-    /// <summary>Pod FQDNs of the pods that exist, plus names that stand-in EndpointSlices give, for getaddrinfo and the simulator.</summary>
-    public void PublishDns(string hostsFile)
+    /// <summary>The EndpointSlice controller of the control plane; it runs on every Pod or Service change.</summary>
+    public EndpointSliceController EndpointSlices { get; }
+
+    /// <summary>Keeps the DNS model's answers (hosts.json) in step with the API: republished whenever an EndpointSlice or a Service changes.</summary>
+    public void ServeDns()
     {
-        lock (dnsGate) PublishDnsLocked(hostsFile);
+        Api.Store.Changed += (resource, _, _, _) =>
+        {
+            if (resource.Kind is "EndpointSlice" or "Service") PublishDns();
+        };
+        PublishDns();
+    }
+
+    /// <summary>Where cluster DNS's answers are: name → IP, read by the simulator and by <see cref="TwinDnsServer"/>, both through CoreDNS's negative cache.</summary>
+    public string DnsAnswers => Path.Combine(SimState, "hosts.json");
+
+    /// <summary>
+    /// What cluster DNS answers for pods: only names that an EndpointSlice gives (the controller's, or
+    /// a stand-in one om-lifecycle writes), never the Pod object itself. CoreDNS v1.12 plugin/kubernetes
+    /// serves &lt;hostname&gt;.&lt;service&gt;.&lt;ns&gt;.svc.cluster.local for an endpoint that has a
+    /// hostname, of a headless Service (clusterIP None) that exists, taken from the slices labelled
+    /// kubernetes.io/service-name (kubernetes.go findServices); object/endpoint.go drops endpoints whose
+    /// ready condition is false (nil counts as ready). Kubernetes docs "DNS for Services and Pods", Pods.
+    /// </summary>
+    public void PublishDns()
+    {
+        lock (dnsGate) PublishDnsLocked();
     }
 
     private readonly Lock dnsGate = new();
 
-    private void PublishDnsLocked(string hostsFile)
+    private void PublishDnsLocked()
     {
         var names = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pod in Api.Store.List(Kind("v1", "Pod"), Namespace))
-        {
-            var ip = pod["status"]?["podIP"]?.GetValue<string>();
-            var fqdn = pod["metadata"]?["annotations"]?["twin/fqdn"]?.GetValue<string>();
-            if (ip is not null && fqdn is not null) names[fqdn] = ip;
-        }
         foreach (var slice in Api.Store.List(Kind("discovery.k8s.io/v1", "EndpointSlice"), Namespace))
         {
             var service = slice["metadata"]?["labels"]?["kubernetes.io/service-name"]?.GetValue<string>();
+            if (service is null || Get("v1", "Service", service)?["spec"]?["clusterIP"]?.GetValue<string>() != "None") continue;
             foreach (var endpoint in slice["endpoints"]?.AsArray() ?? [])
             {
+                if (endpoint?["conditions"]?["ready"]?.GetValue<bool>() == false) continue;
                 var hostname = endpoint?["hostname"]?.GetValue<string>();
                 var ip = endpoint?["addresses"]?[0]?.GetValue<string>();
-                if (hostname is not null && ip is not null && service is not null)
+                // Two slices naming one host (a stand-in and the controller's) give two A records;
+                // the twin's hosts.json holds one per name, so the first slice by name wins.
+                if (hostname is not null && ip is not null)
                     names.TryAdd($"{hostname}.{service}.{Namespace}.svc.cluster.local", ip);
             }
         }
         var json = new JsonObject();
         foreach (var (name, ip) in names) json[name] = ip;
-        AtomicWrite(Path.Combine(SimState, "hosts.json"), json.ToJsonString());
-        // Rewritten in place: /etc/hosts is a bind mount of this file inside the twin's mount namespace.
-        File.WriteAllText(hostsFile, "127.0.0.1 localhost\n" + string.Concat(names.Select(kv => $"{kv.Value} {kv.Key}\n")));
+        AtomicWrite(DnsAnswers, json.ToJsonString());
     }
 
     public void Dispose() => Api.Dispose();

@@ -20,7 +20,7 @@ namespace ClusterTwin;
 /// The twin runs one per StatefulSet of the release (OM, SCM, datanode, S3G, Recon); each has its
 /// own last IP octet so that pod IPs never collide.
 /// </summary>
-public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, string hostsFile, int subnet = 77, int hostOctet = 1) : IAsyncDisposable
+public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string name, int subnet = 77, int hostOctet = 1) : IAsyncDisposable
 {
     private readonly Dictionary<int, RunningPod> pods = [];
     private readonly Lock gate = new();
@@ -38,6 +38,9 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         /// <summary>The controller revision the pod was created from (label controller-revision-hash in Kubernetes).</summary>
         public string Revision { get; } = revision;
         public bool Deleting { get; set; }
+
+        /// <summary>The Ready condition last written to the Pod object.</summary>
+        public bool ReportedReady { get; set; }
 
         /// <summary>A failed startup or liveness probe is stopping the container; the kubelet restarts it once it has exited.</summary>
         public bool Killing { get; set; }
@@ -121,17 +124,12 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         if (pod is null) return;
         pod.Deleting = true;
         try { pod.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-        if (cluster.Get("v1", "Pod", pod.Sandbox.Name) is { } obj)
-        {
-            obj["metadata"]!["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
-            cluster.Put(obj);
-        }
+        MarkTerminating(pod);
         _ = Task.Run(async () =>
         {
             try { await Task.Delay(recreateAfter, stop.Token); } catch (OperationCanceledException) { return; }
             lock (gate) { if (pods.TryGetValue(ordinal, out var same) && same == pod) pods.Remove(ordinal); }
             cluster.Delete("v1", "Pod", pod.Sandbox.Name);
-            cluster.PublishDns(hostsFile);
         });
     }
 
@@ -207,6 +205,7 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
                         finally { running.TryRemove(worker, out _); }
                     });
             }
+            ReportReadiness();
             try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
         }
         await Task.WhenAll(running.Values);
@@ -361,15 +360,23 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
             });
         }
         var sandbox = runtime.Prepare(podName, IpOf(ordinal), sts.Spec.Template.Spec, claims);
-        var fqdn = $"{podName}.{sts.Spec.ServiceName}.{cluster.Namespace}.svc.cluster.local";
+        // The pod's identity as the StatefulSet controller gives it (Kubernetes v1.35
+        // pkg/controller/statefulset/stateful_set_utils.go, newStatefulSetPod and updateIdentity): the
+        // template's labels plus statefulset.kubernetes.io/pod-name, hostname = pod name and
+        // subdomain = serviceName. Its DNS name then comes from the EndpointSlice of the Service
+        // named serviceName, if that Service selects these labels. Not Ready until the kubelet says so.
+        var podLabels = new JsonObject();
+        foreach (var (k, v) in sts.Spec.Template.Metadata?.Labels ?? new Dictionary<string, string>()) podLabels[k] = v;
+        podLabels["statefulset.kubernetes.io/pod-name"] = podName;
+        podLabels["controller-revision-hash"] = revision;
         cluster.Put(new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Pod",
-            ["metadata"] = new JsonObject { ["name"] = podName, ["annotations"] = new JsonObject { ["twin/fqdn"] = fqdn } },
-            ["status"] = new JsonObject { ["podIP"] = IpOf(ordinal), ["phase"] = "Running" },
+            ["metadata"] = new JsonObject { ["name"] = podName, ["labels"] = podLabels },
+            ["spec"] = new JsonObject { ["hostname"] = podName, ["subdomain"] = sts.Spec.ServiceName },
+            ["status"] = PodStatus(IpOf(ordinal), ready: false),
         });
-        cluster.PublishDns(hostsFile);
         foreach (var init in sts.Spec.Template.Spec.InitContainers ?? [])
         {
             // The helper image's install step: the twin runs the published binary directly.
@@ -382,14 +389,17 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         lock (gate) pods[ordinal] = new RunningPod(sandbox, process, revision);
     }
 
-    /// <summary>A pod deletion: the container stops (<see cref="TerminateAsync"/>), then the Pod object goes.</summary>
+    /// <summary>
+    /// A pod deletion: the API server marks the pod at once (metadata.deletionTimestamp, so its
+    /// endpoint turns terminating), the container stops (<see cref="TerminateAsync"/>), then the Pod object goes.
+    /// </summary>
     private async Task StopAsync(int ordinal, RunningPod pod, bool graceful)
     {
         pod.Deleting = true;
+        MarkTerminating(pod);
         await TerminateAsync(pod, pod.Sandbox.Spec.TerminationGracePeriodSeconds ?? 30, graceful);
         lock (gate) pods.Remove(ordinal);
         cluster.Delete("v1", "Pod", pod.Sandbox.Name);
-        cluster.PublishDns(hostsFile);
     }
 
     /// <summary>
@@ -417,6 +427,37 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
             await process.WaitForExitAsync();
         }
     }
+
+    private void MarkTerminating(RunningPod pod)
+    {
+        if (cluster.Get("v1", "Pod", pod.Sandbox.Name) is not { } obj || obj["metadata"]?["deletionTimestamp"] is not null) return;
+        obj["metadata"]!["deletionTimestamp"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ");
+        cluster.Put(obj);
+    }
+
+    /// <summary>
+    /// The kubelet's status manager: the pod's Ready condition in the API follows what the probes
+    /// found (Kubernetes v1.35 pkg/kubelet/status/status_manager.go; the prober's result feeds the
+    /// Ready condition). Only a change is written, as the status manager skips unchanged statuses.
+    /// </summary>
+    private void ReportReadiness()
+    {
+        foreach (var pod in Pods.Values)
+        {
+            var ready = pod.Ready && !pod.Deleting;
+            if (pod.ReportedReady == ready) continue;
+            var status = PodStatus(pod.Sandbox.Ip, ready);
+            if (cluster.PutStatus("v1", "Pod", pod.Sandbox.Name, status) is null) continue;
+            pod.ReportedReady = ready;
+        }
+    }
+
+    private static JsonObject PodStatus(string ip, bool ready) => new()
+    {
+        ["podIP"] = ip,
+        ["phase"] = "Running",
+        ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Ready", ["status"] = ready ? "True" : "False" }),
+    };
 
     /// <summary>Whether the pod's Ready condition holds, as the kubelet last found it.</summary>
     public bool IsReady(int ordinal) => Pods.TryGetValue(ordinal, out var pod) && pod.Ready;

@@ -110,6 +110,9 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
         return process.ExitCode;
     }
 
+    /// <summary>How long cluster DNS keeps an NXDOMAIN: 30 s (kubeadm's Corefile: kubernetes `ttl 30`, `cache 30`), a Kubernetes timer in twin time.</summary>
+    public static TimeSpan DnsNegativeTtl => TwinClock.OfSeconds(30);
+
     public Dictionary<string, string> Environment(PodSandbox pod, V1Container container)
     {
         var env = new Dictionary<string, string>
@@ -121,6 +124,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             // The pod's network interface: a daemon binds its web server here and finds its own SCM node id by it.
             [OzoneSimulator.ScmIdentity.PodIpVariable] = pod.Ip,
             ["OZONE_SIM_TIME_SCALE"] = "0.02",
+            [OzoneSimulator.ClusterDnsResolver.NegativeTtlVariable] = DnsNegativeTtl.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["OM_LIFECYCLE_POLL_MS"] = "200",
             // The pod's own identity (its serviceAccountName), so that the API applies the chart's RBAC to it.
             ["OM_LIFECYCLE_KUBECONFIG"] = cluster.KubeconfigFor(pod.Spec.ServiceAccountName),

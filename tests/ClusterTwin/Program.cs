@@ -5,7 +5,8 @@ using ClusterTwin;
 // cluster-twin run SCENARIO [--helm helm3|helm4|both] [--report FILE] [--work DIR] [--subnet N]
 // (--work and --subnet let two twins run side by side: own directories, pod IPs 127.N.<ordinal>.1)
 // cluster-twin run SCENARIO --real-cluster [--helm-bin helm] [--kubectl kubectl] [--report FILE]
-// Runs inside its own mount namespace, where /etc/hosts is a file the twin rewrites (the DNS model).
+// Runs inside its own mount namespace, where /etc/hosts holds only localhost and /etc/resolv.conf
+// names the twin's DNS server (TwinDnsServer), so getaddrinfo asks cluster DNS as a pod does.
 if (args is not ["run", var scenarioPath, ..])
 {
     Console.Error.WriteLine("usage: cluster-twin run SCENARIO.yaml [--helm helm3|helm4|both] [--report FILE]");
@@ -45,7 +46,7 @@ if (args.Contains("--real-cluster"))
 
 if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
 {
-    // Re-run this program in a private mount namespace, so that /etc/hosts can be the twin's own,
+    // Re-run this program in a private mount namespace, so that /etc/hosts and /etc/resolv.conf can be the twin's own,
     // and a private network namespace, so that its pod addresses and ports never meet another
     // twin's or a test run's on the same machine.
     var info = new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "--net", "--", Environment.ProcessPath!, .. args]) { UseShellExecute = false };
@@ -58,7 +59,7 @@ if (Environment.GetEnvironmentVariable("CLUSTER_TWIN_IN_NAMESPACE") is null)
     }
     catch (System.ComponentModel.Win32Exception e)
     {
-        Console.Error.WriteLine($"cluster-twin: cannot run 'unshare' ({e.Message}); the twin needs util-linux's unshare and root (or user namespaces) for its own /etc/hosts and network.");
+        Console.Error.WriteLine($"cluster-twin: cannot run 'unshare' ({e.Message}); the twin needs util-linux's unshare and root (or user namespaces) for its own /etc/hosts, /etc/resolv.conf and network.");
         return 2;
     }
 }
@@ -72,9 +73,14 @@ Directory.CreateDirectory(outDir);
 if (!int.TryParse(Option("--subnet", "77"), out var subnet) || subnet is < 1 or > 254) { Console.Error.WriteLine("cluster-twin: --subnet takes a number from 1 to 254 (pod IPs are 127.N.<ordinal>.1)."); return 2; }
 var hostsFile = Path.Combine(outDir, $"hosts-{Environment.ProcessId}");
 File.WriteAllText(hostsFile, "127.0.0.1 localhost\n");
-var mount = Process.Start(new ProcessStartInfo("mount", ["--bind", hostsFile, "/etc/hosts"]) { UseShellExecute = false })!;
-mount.WaitForExit();
-if (mount.ExitCode != 0) { Console.Error.WriteLine("cluster-twin: cannot bind-mount the twin's hosts file over /etc/hosts (needs root in the mount namespace)."); return 2; }
+var resolvConf = Path.Combine(outDir, $"resolv-{Environment.ProcessId}.conf");
+File.WriteAllText(resolvConf, TwinDnsServer.ResolvConf(subnet));
+foreach (var (file, target) in new[] { (hostsFile, "/etc/hosts"), (resolvConf, "/etc/resolv.conf") })
+{
+    if (RunQuietly("mount", "--bind", file, target)) continue;
+    Console.Error.WriteLine($"cluster-twin: cannot bind-mount the twin's {Path.GetFileName(target)} over {target} (needs root in the mount namespace).");
+    return 2;
+}
 
 var all = new List<StepReport>();
 var passed = true;
@@ -84,7 +90,7 @@ foreach (var helm in helms)
     if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
     Console.WriteLine($"scenario {scenario.Name} ({Path.GetFileName(scenarioPath)}) with {helm}");
     Console.WriteLine(Table.Header);
-    await using var twin = new Twin(scenario, Path.Combine(tools, helm), repo, omLifecycle, simulatorDir, hostsFile, work, subnet);
+    await using var twin = new Twin(scenario, Path.Combine(tools, helm), repo, omLifecycle, simulatorDir, work, subnet);
     var reports = await twin.RunAsync(r =>
     {
         Console.WriteLine(Table.Row(r));
@@ -94,6 +100,7 @@ foreach (var helm in helms)
     passed &= reports.All(r => r.Passed);
 }
 File.Delete(hostsFile);
+File.Delete(resolvConf);
 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
 await File.WriteAllTextAsync(report, JsonSerializer.Serialize(new { scenario = scenario.Name, file = scenarioPath, passed, steps = all }, new JsonSerializerOptions { WriteIndented = true }));
 Console.WriteLine($"report: {report}");

@@ -20,7 +20,6 @@ public sealed class Twin : IAsyncDisposable
     private readonly PodRuntime runtime;
     private readonly OmStatefulSet oms;
     private readonly JobController jobs;
-    private readonly string hostsFile;
     private readonly string work;
     private readonly List<string> keys = [];
     private readonly string omName;
@@ -29,10 +28,12 @@ public sealed class Twin : IAsyncDisposable
     /// <summary>The StatefulSet controllers of the release's other workloads (SCM, datanode, S3G, Recon), by StatefulSet name.</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, OmStatefulSet> workloads = new();
 
-    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string hostsFile, string work, int subnet = 77)
+    /// <summary>Cluster DNS for getaddrinfo; the twin's /etc/resolv.conf names it (Program.cs).</summary>
+    private readonly TwinDnsServer dns;
+
+    public Twin(Scenario scenario, string helmPath, string repoRoot, string omLifecycleBin, string simulatorDir, string work, int subnet = 77)
     {
         this.scenario = scenario;
-        this.hostsFile = hostsFile;
         this.work = work;
         Directory.CreateDirectory(work);
         cluster = new Cluster(work, scenario.Namespace);
@@ -40,14 +41,12 @@ public sealed class Twin : IAsyncDisposable
         runtime = new PodRuntime(cluster, omLifecycleBin, simulatorDir);
         jobs = new JobController(cluster, runtime);
         omName = scenario.Release.Contains("ozone") ? $"{scenario.Release}-om" : $"{scenario.Release}-ozone-om";
-        oms = new OmStatefulSet(cluster, runtime, omName, hostsFile, subnet);
+        oms = new OmStatefulSet(cluster, runtime, omName, subnet);
         this.subnet = subnet;
-        // DNS follows the API: a pod or a stand-in EndpointSlice appearing or going changes what resolves.
-        cluster.Api.Store.Changed += (resource, _, _, _) =>
-        {
-            if (resource.Kind is "Pod" or "EndpointSlice") cluster.PublishDns(hostsFile);
-        };
-        cluster.PublishDns(hostsFile);
+        // DNS follows the API: EndpointSlices (the controller's, from pods and Services, and om-lifecycle's stand-ins) say what resolves.
+        cluster.ServeDns();
+        var resolver = new ClusterDnsResolver(cluster.SimState, PodRuntime.DnsNegativeTtl);
+        dns = new TwinDnsServer(new System.Net.IPEndPoint(TwinDnsServer.AddressFor(subnet), 53), name => resolver.Resolve(name, DateTime.UtcNow));
         oms.Start();
     }
 
@@ -349,7 +348,7 @@ public sealed class Twin : IAsyncDisposable
     {
         lock (workloads)
         {
-            var controller = new OmStatefulSet(cluster, runtime, n, hostsFile, subnet, hostOctet: 2 + workloads.Count);
+            var controller = new OmStatefulSet(cluster, runtime, n, subnet, hostOctet: 2 + workloads.Count);
             controller.Start();
             return controller;
         }
@@ -621,6 +620,7 @@ public sealed class Twin : IAsyncDisposable
         await oms.DisposeAsync();
         foreach (var workload in workloads.Values) await workload.DisposeAsync();
         jobs.StopAll();
+        dns.Dispose();
         cluster.Dispose();
     }
 }

@@ -44,18 +44,20 @@ public sealed class ScmAndServiceDaemonTests : IDisposable
             "<configuration>" + string.Concat(props.Select(p => $"<property><name>{p.Item1}</name><value>{p.Item2}</value></property>")) + "</configuration>");
     }
 
-    private ProcessStartInfo Info(int i, string ip, string[] args)
+    private ProcessStartInfo Info(int i, string ip, string[] args, string? hostname = null)
     {
         var info = cluster.Info(0, args);
         info.Environment["OZONE_CONF_DIR"] = Conf(i);
         info.Environment["OZONE_SIM_POD_IP"] = ip;
-        info.Environment["HOSTNAME"] = $"pod{i}";
+        info.Environment["HOSTNAME"] = hostname ?? $"pod{i}";
         return info;
     }
 
-    private async Task<(int Code, string Err)> RunAsync(int i, params string[] args)
+    private Task<(int Code, string Err)> RunAsync(int i, params string[] args) => RunAsAsync(i, null, args);
+
+    private async Task<(int Code, string Err)> RunAsAsync(int i, string? hostname, params string[] args)
     {
-        using var p = Process.Start(Info(i, Ip(i), args))!;
+        using var p = Process.Start(Info(i, Ip(i), args, hostname))!;
         _ = p.StandardOutput.ReadToEndAsync();
         var err = p.StandardError.ReadToEndAsync();
         await p.WaitForExitAsync();
@@ -96,6 +98,26 @@ public sealed class ScmAndServiceDaemonTests : IDisposable
         Configure(1, 3);
         (await RunAsync(1, "scm", "--init")).Code.Should().Be(0);
         File.Exists(ScmVersion.PathIn(Meta(1))).Should().BeFalse();
+    }
+
+    // SCMHANodeDetails.loadSCMHAConfig: without ozone.scm.node.id an SCM finds itself among the
+    // configured addresses; with flexible FQDN resolution by its host name (OzoneNetUtils
+    // isAddressLocal(true, addr)), so a pod whose own name does not resolve yet still knows who it
+    // is; without it only an address that resolves to this host counts.
+    [Fact]
+    public async Task An_scm_whose_own_name_does_not_resolve_finds_itself_by_host_name_only_with_flexible_fqdn_resolution()
+    {
+        Configure(1, 3);
+        File.WriteAllText(Path.Combine(cluster.StateDir, "hosts.json"), "{}");
+
+        var (code, err) = await RunAsAsync(1, "scm1", "scm", "--init");
+        code.Should().Be(255, "nothing resolves and flexible resolution is off");
+        err.Should().Contain("None of the addresses of ozone.scm.nodes.svc");
+
+        var site = Path.Combine(Conf(1), "ozone-site.xml");
+        File.WriteAllText(site, File.ReadAllText(site).Replace("</configuration>", "<property><name>ozone.network.flexible.fqdn.resolution.enabled</name><value>true</value></property></configuration>"));
+        (await RunAsAsync(1, "scm1", "scm", "--init")).Code.Should().Be(0, "scm1 is this host by name: a non-primordial --init is a no-op");
+        (await RunAsAsync(1, "pod1", "scm", "--init")).Code.Should().Be(255, "a host name that matches no address is no SCM of the list");
     }
 
     // B1: bootstrap asks the other SCMs for up to ozone.scm.info.wait.duration, then IOException("scm bootstrap failed") → 255.

@@ -46,6 +46,34 @@ public sealed class SimulatorBehaviourTests : IDisposable
     }
 
     // Ratis RaftServerJmxAdapter (Id, LeaderId, CurrentTerm, GroupId, Role, Followers) served by Hadoop's JMXJsonServlet
+    // The OM's HTTP server binds ozone.om.http-bind-host (default 0.0.0.0, OMConfigKeys) on the port of
+    // ozone.om.http-address, so it starts whether or not DNS has the OM's own name yet (a pod's name is
+    // published only once its endpoint is, and a miss may be cached); the twin gives the pod's address.
+    [Fact]
+    public async Task An_om_whose_own_name_does_not_resolve_yet_still_serves_on_its_pod_address()
+    {
+        cluster.Configure(0, [0]);
+        var site = Path.Combine(cluster.ConfDir(0), "ozone-site.xml");
+        File.WriteAllText(site, File.ReadAllText(site).Replace($"{cluster.Host(0)}:", "om0.om-headless.default.svc.cluster.local:"));
+        File.WriteAllText(Path.Combine(cluster.StateDir, "hosts.json"), "{}");
+        (await cluster.RunAsync(0, "om", "--init")).Code.Should().Be(0);
+        var info = cluster.Info(0, "om");
+        info.Environment[ScmIdentity.PodIpVariable] = cluster.Host(0);
+        using var om = System.Diagnostics.Process.Start(info)!;
+        _ = om.StandardOutput.ReadToEndAsync();
+        var err = om.StandardError.ReadToEndAsync();
+        try
+        {
+            await cluster.UntilAsync(r => r.Leader == "om0" || om.HasExited, "om0 leads or exits");
+            om.HasExited.Should().BeFalse(om.HasExited ? await err : "");
+            JsonNode.Parse(await cluster.JmxAsync(0))!["beans"]![0]!["Id"]!.GetValue<string>().Should().Be("om0");
+        }
+        finally
+        {
+            try { om.Kill(); } catch (InvalidOperationException) { }
+        }
+    }
+
     [Fact]
     public async Task Initial_members_form_one_group_and_the_leader_bean_lists_its_followers()
     {

@@ -40,7 +40,11 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
         var host = SimConfig.Host(address)!;
         var http = config.HttpAddress(svc, nodeId)!;
         var ratisPort = config.RatisPort(svc, nodeId);
-        var ip = state.Resolve(SimConfig.Host(http)!) ?? throw new SimExit(1, $"Unable to resolve {SimConfig.Host(http)} for the OM HTTP server.");
+        // The HTTP server binds ozone.om.http-bind-host (default 0.0.0.0, OMConfigKeys) with the port of
+        // http-address, so a real OM asks no DNS for it; here it binds the pod's own address, which the
+        // twin gives. Only without one (a bare simulator run) is the configured host resolved.
+        var ip = Environment.GetEnvironmentVariable(ScmIdentity.PodIpVariable) is { Length: > 0 } podIp ? podIp
+            : state.Resolve(SimConfig.Host(http)!) ?? throw new SimExit(1, $"Unable to resolve {SimConfig.Host(http)} for the OM HTTP server.");
         using var server = new JmxServer(state, nodeId, svc, ip, int.Parse(http.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), ratisPort);
         // A bootstrapping OM starts Ratis and its HTTP server only after the pre-check passed.
         if (!bootstrap) server.Start();

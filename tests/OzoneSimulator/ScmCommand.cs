@@ -136,7 +136,7 @@ public sealed class ScmCommand(SimState state, SimConfig config)
 
 /// <summary>
 /// Which configured SCM this process is (B1 "Keys"): `ozone.scm.node.id`, else the node of the
-/// service whose address resolves to this pod's IP; without a service id, the one SCM of
+/// service whose address is this host (<see cref="IsLocal"/>); without a service id, the one SCM of
 /// `ozone.scm.names`. Its metadata dir is `ozone.scm.db.dirs`, else `ozone.metadata.dirs`.
 /// </summary>
 public sealed record ScmIdentity(string NodeId, string Host, string? Ip, string MetadataDir, bool IsPrimordial, int HttpPort, IReadOnlyList<string> OtherIps)
@@ -162,7 +162,7 @@ public sealed record ScmIdentity(string NodeId, string Host, string? Ip, string 
             addresses["scm"] = host;
         }
         var nodeId = config.Get("ozone.scm.node.id")
-            ?? addresses.FirstOrDefault(a => podIp is not null && state.Resolve(a.Value) == podIp).Key
+            ?? addresses.FirstOrDefault(a => IsLocal(a.Value, config, state, podIp)).Key
             ?? (svc is null ? "scm" : throw new SimExit(255, $"None of the addresses of ozone.scm.nodes.{svc} is this host's address ({podIp ?? "unknown"}); set ozone.scm.node.id or fix ozone.scm.address.{svc}.<node>."));
         var selfHost = addresses[nodeId];
         var primordial = config.Get("ozone.scm.primordial.node.id");
@@ -172,6 +172,18 @@ public sealed record ScmIdentity(string NodeId, string Host, string? Ip, string 
         var others = addresses.Where(a => a.Key != nodeId).Select(a => state.Resolve(a.Value)).OfType<string>().ToList();
         return new ScmIdentity(nodeId, selfHost, podIp ?? state.Resolve(selfHost), metadataDir, isPrimordial, httpPort, others);
     }
+
+    /// <summary>
+    /// Whether a configured SCM address is this host (Ozone SCMHANodeDetails.loadSCMHAConfig with
+    /// OzoneNetUtils.isAddressLocal(flexibleFqdnResolutionEnabled, addr), hadoop-hdds 2.x): with
+    /// ozone.network.flexible.fqdn.resolution.enabled the address's first label is compared with the
+    /// local host name (NetUtils.getLocalHostname(), the pod's name), and DNS is not asked; without
+    /// it the address must resolve to one of this host's addresses.
+    /// </summary>
+    private static bool IsLocal(string host, SimConfig config, SimState state, string? podIp) =>
+        string.Equals(config.Get("ozone.network.flexible.fqdn.resolution.enabled"), "true", StringComparison.OrdinalIgnoreCase)
+            ? Environment.GetEnvironmentVariable("HOSTNAME") is { Length: > 0 } local && host.Split('.')[0] == local
+            : podIp is not null && state.Resolve(host) == podIp;
 
     /// <summary>The port of a `host:port` address key, or the key's default.</summary>
     public static int Port(string? address, int fallback) =>

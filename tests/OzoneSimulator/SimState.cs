@@ -172,15 +172,8 @@ public sealed class SimState(string dir)
         return hit.Code;
     }
 
-    /// <summary>name → IP, written by the twin to model Kubernetes DNS. An IP literal resolves to itself.</summary>
-    public string? Resolve(string host)
-    {
-        if (System.Net.IPAddress.TryParse(host, out _)) return host;
-        var path = Path.Combine(Dir, "hosts.json");
-        if (!File.Exists(path)) return null;
-        var hosts = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(path)) ?? [];
-        return hosts.TryGetValue(host, out var ip) ? ip : null;
-    }
+    /// <summary>name → IP as cluster DNS answers it (<see cref="ClusterDnsResolver"/>: the twin's hosts.json behind CoreDNS's negative cache). An IP literal resolves to itself.</summary>
+    public string? Resolve(string host) => new ClusterDnsResolver(Dir, ClusterDnsResolver.NegativeTtlFromEnvironment()).Resolve(host, DateTime.UtcNow);
 
     public void AppendCall(string line)
     {

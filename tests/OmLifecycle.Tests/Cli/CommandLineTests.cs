@@ -127,6 +127,45 @@ public sealed class CommandLineTests : IDisposable
         result.Stdout.Should().Contain("not ready");
     }
 
+    // A joiner's name may not resolve yet, or a lookup made before its pod existed may still be cached
+    // as missing (CoreDNS keeps an NXDOMAIN up to 30 s in kubeadm's Corefile); the OM's HTTP server
+    // listens on every address (ozone.om.http-bind-host 0.0.0.0), so the probe asks it at POD_IP.
+    [Fact]
+    public async Task The_ready_probe_asks_its_own_OM_at_the_pod_address_not_by_a_name_that_may_not_resolve()
+    {
+        var membership = WriteMembership(new MembershipYaml { HostPattern = "{id}.ozone-om-headless.invalid", MetadataDir = Path.Combine(dir, "data") });
+        Directory.CreateDirectory(Path.Combine(dir, "run"));
+        File.WriteAllText(Path.Combine(dir, "run", "state.json"), $$"""{"phase":"Member","reason":"confirmed","updatedAt":"{{DateTimeOffset.UtcNow:O}}"}""");
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        File.WriteAllText(Path.Combine(dir, "data", "om-lifecycle.marker"),
+            $$"""{"nodeId":"ozone-om-0","serviceId":"ozone","clusterId":"CID-1","confirmedAt":"{{DateTimeOffset.UtcNow:O}}","mode":"init"}""");
+        var podIp = System.Net.IPAddress.Parse("127.31.0.1");
+        using var om = new System.Net.Sockets.TcpListener(podIp, 9874);
+        om.Start();
+        var answer = Fixtures.HttpFixture.Load("jmx/raft-server-leader.http").Raw;
+        using var stop = new CancellationTokenSource();
+        var serving = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                using var client = await om.AcceptTcpClientAsync(stop.Token);
+                var stream = client.GetStream();
+                var request = new byte[4096];
+                _ = await stream.ReadAsync(request, stop.Token);
+                await stream.WriteAsync(answer, stop.Token);
+            }
+        });
+        var env = Env("ozone-om-0", membership);
+        env["POD_IP"] = podIp.ToString();
+
+        var result = await OmLifecycleBinary.RunAsync(env, "probe", "ready");
+
+        await stop.CancelAsync();
+        try { await serving; } catch (OperationCanceledException) { }
+        result.Stdout.Should().Contain("ready: ozone-om-0 is LEADER", result.Stdout + result.Stderr);
+        result.ExitCode.Should().Be(0);
+    }
+
     private string WriteMembership(MembershipYaml yaml)
     {
         var path = Path.Combine(dir, "membership.yaml");

@@ -37,6 +37,38 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
             "each removal is reported on the StatefulSet, in order");
     }
 
+    // Ozone's decommission check resolves the leaving node's name (DecommissionOMSubcommand), and
+    // cluster DNS caches a miss: kubeadm's Corefile (`kubernetes … { ttl 30 }`, `cache 30`) keeps an
+    // NXDOMAIN up to 30 s, so one lookup by anyone in a moment when neither the pod nor the stand-in
+    // names the node makes every decommission in the next 30 s fail. The cluster twin found it: an OM's
+    // start loop probed the node between its pod going and its stand-in slice appearing. So the
+    // stand-in must exist before the pod is deleted, and stay until the node has left.
+    [Fact]
+    public async Task Scale_in_keeps_a_leaving_nodes_name_published_from_before_its_pod_goes_until_it_has_left()
+    {
+        await InstallAsync(5);
+        var events = new List<string>();
+        ring.Kube!.Store.Changed += (resource, _, name, obj) =>
+        {
+            if (resource.Kind is "Pod" && obj is null) lock (events) events.Add($"pod-deleted {name}");
+            if (resource.Kind is "EndpointSlice") lock (events) events.Add($"{(obj is null ? "standin-deleted" : "standin-written")} {name.Replace("-stand-in", "")}");
+        };
+
+        var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 5)), "scale-in", "--replicas", "3");
+
+        result.ExitCode.Should().Be(0, result.Stderr);
+        List<string> seen;
+        lock (events) seen = [.. events];
+        foreach (var node in new[] { "ozone-om-4", "ozone-om-3" })
+        {
+            var standIn = seen.IndexOf($"standin-written {node}");
+            standIn.Should().BeGreaterThanOrEqualTo(0, $"{node} needs a stand-in for Ozone's check; events: {string.Join(", ", seen)}");
+            standIn.Should().BeLessThan(seen.IndexOf($"pod-deleted {node}"), $"{node}'s name must resolve at every moment; events: {string.Join(", ", seen)}");
+            seen.IndexOf($"standin-deleted {node}").Should().BeGreaterThan(seen.IndexOf($"pod-deleted {node}"));
+        }
+        Decommissions().Should().Equal("ozone-om-4", "ozone-om-3");
+    }
+
     [Fact]
     public async Task Scale_in_still_finishes_when_RBAC_forbids_releasing_spec_replicas_and_says_what_Helm_4_may_need()
     {
