@@ -21,7 +21,7 @@ public sealed class HookApiFaultsTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_rides_out_5xx_429_a_hang_and_a_dropped_connection_and_finishes()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         var kube = ring.Kube!;
         // Faults for the hook's own calls (its service account), not for the OMs' supervision loops.
         kube.AddFault(new ApiFault(ApiFaultKind.Unavailable, verb: "update", resource: "configmaps", count: 2, user: Hook));
@@ -47,7 +47,7 @@ public sealed class HookApiFaultsTests : IAsyncLifetime
     [Fact]
     public async Task An_outage_longer_than_timeouts_command_ends_with_exit_5_changes_nothing_and_a_rerun_finishes()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         var yaml = ring.Membership(3, 4);
         yaml.CommandTimeout = 3;
         var kube = ring.Kube!;
@@ -73,7 +73,7 @@ public sealed class HookApiFaultsTests : IAsyncLifetime
     [Fact]
     public async Task Wipe_waits_out_an_API_that_sheds_load_and_wipes_once()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         var down = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in", "--replicas", "3");
         down.ExitCode.Should().Be(0, down.Stderr);
         ring.Kube!.AddFault(new ApiFault(ApiFaultKind.TooManyRequests, resource: "configmaps", count: 3, user: Hook));
@@ -93,15 +93,6 @@ public sealed class HookApiFaultsTests : IAsyncLifetime
     {
         env["OM_LIFECYCLE_KUBECONFIG"] = ring.Kube!.WriteKubeconfig(Path.Combine(ring.Root, "hook-kubeconfig"), "default", new ServiceAccount("default", "ozone-om-lifecycle"));
         return env;
-    }
-
-    private async Task InstallAsync(int replicas)
-    {
-        ring.AttachKubernetes(replicas);
-        for (var i = 0; i < replicas; i++) ring.WriteMembership(i, ring.Membership(replicas, null));
-        for (var i = 0; i < replicas; i++) ring.StartPod(i);
-        await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(ring.MarkerPath(i))),
-            $"a ring of {replicas} with markers");
     }
 
     private int StatefulSetReplicas() =>

@@ -18,7 +18,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [InlineData(7, 3)]
     public async Task Scale_in_removes_nodes_one_at_a_time_highest_first_and_never_loses_quorum(int from, int to)
     {
-        await InstallAsync(from);
+        await ring.InstallAsync(from);
         var watch = ring.WatchQuorum();
 
         var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(to, from)), "scale-in", "--replicas", to.ToString());
@@ -46,7 +46,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_keeps_a_leaving_nodes_name_published_from_before_its_pod_goes_until_it_has_left()
     {
-        await InstallAsync(5);
+        await ring.InstallAsync(5);
         var events = new List<string>();
         ring.Kube!.Store.Changed += (resource, _, name, obj) =>
         {
@@ -72,7 +72,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_still_finishes_when_RBAC_forbids_releasing_spec_replicas_and_says_what_Helm_4_may_need()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         ring.Kube!.Forbid = request => request == "PATCH /apis/apps/v1/namespaces/default/statefulsets/ozone-om";
 
         var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in", "--replicas", "3");
@@ -87,7 +87,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task The_naive_order_stop_all_then_decommission_loses_quorum_in_the_simulator()
     {
-        await InstallAsync(7);
+        await ring.InstallAsync(7);
 
         for (var i = 6; i >= 3; i--) await ring.StopPodAsync(i);
         var stuck = ring.Ring();
@@ -102,7 +102,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_refuses_a_removal_the_new_configuration_could_not_commit_and_changes_nothing()
     {
-        await InstallAsync(3);
+        await ring.InstallAsync(3);
         await ring.StopPodAsync(1, hard: true);
         await ring.WaitUntilAsync(r => !r.Running.ContainsKey("ozone-om-1") && r.Leader is not null, "ozone-om-1 down, a leader among the others");
 
@@ -119,7 +119,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_moves_leadership_off_a_leaving_leader_first()
     {
-        await InstallAsync(5);
+        await ring.InstallAsync(5);
         (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(5, 5)), "transfer-leader", "--to", "ozone-om-4")).ExitCode.Should().Be(0);
         ring.Ring().Leader.Should().Be("ozone-om-4");
 
@@ -135,7 +135,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_with_a_staying_follower_down_asks_only_the_running_voters()
     {
-        await InstallAsync(5);
+        await ring.InstallAsync(5);
         var pinned = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(5, 5)), "transfer-leader", "--to", "ozone-om-0");
         pinned.ExitCode.Should().Be(0, pinned.Stderr);
         await ring.StopPodAsync(1, hard: true);
@@ -153,7 +153,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_moves_leadership_off_a_leader_whose_peer_map_lacks_the_leaving_node()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         var record = ring.Kube!.Store.Get(ApiResource.ByKind("v1", "ConfigMap")!, "default", "ozone-om-ring")
             ?? new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ConfigMap", ["metadata"] = new JsonObject { ["name"] = "ozone-om-ring", ["namespace"] = "default" } };
         if (record["data"] is not JsonObject data) record["data"] = data = new JsonObject();
@@ -181,7 +181,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_lets_Ratis_drop_a_stopped_joiner_that_never_finished_instead_of_moving_leadership()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         ring.SetFaults(f => f.StallBootstrap.Add("ozone-om-4"));
         var sts = ring.Kube!.Store.Get(ApiResource.ByKind("apps/v1", "StatefulSet")!, "default", "ozone-om")!;
         sts["spec"]!["replicas"] = 5;
@@ -206,7 +206,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Transfer_leader_goes_to_the_lowest_staying_ordinal_and_is_a_no_op_when_it_already_leads()
     {
-        await InstallAsync(3);
+        await ring.InstallAsync(3);
         (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 3)), "transfer-leader", "--to", "ozone-om-2")).ExitCode.Should().Be(0);
         var changes = ring.Ring().LeaderChanges;
 
@@ -223,7 +223,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task The_hook_form_leaves_leadership_alone_when_nothing_leaves_and_moves_it_when_something_does()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-2")).ExitCode.Should().Be(0);
         var changes = ring.Ring().LeaderChanges;
 
@@ -250,7 +250,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Hooks_pass_without_a_leader_when_nothing_leaves_and_refuse_when_a_node_would_leave()
     {
-        await InstallAsync(3);
+        await ring.InstallAsync(3);
         await ring.StopPodAsync(2);
         await ring.StopPodAsync(1);
         ring.Ring().Leader.Should().BeNull("one of three voters cannot elect a leader");
@@ -297,7 +297,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [InlineData("ozone-om-3;reboot", "is not an OM of this ring")]
     public async Task Decommission_refuses_and_changes_nothing(string node, string message)
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         var before = ring.Ring();
 
         var result = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "decommission", "--node", node);
@@ -311,7 +311,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Decommission_refuses_the_leader_and_changes_nothing()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         // Any node may win the first election: going through ozone-om-2 makes the move to ozone-om-3 a real one.
         var through = await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-2");
         through.ExitCode.Should().Be(0, through.Stderr);
@@ -333,7 +333,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Wipe_refuses_a_member_then_wipes_it_once_it_left_and_a_rerun_is_a_no_op()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         var yaml = ring.Membership(3, 4);
 
         var early = await OmLifecycleBinary.RunAsync(ring.WipeEnv(yaml, 3), "wipe", "--node", "ozone-om-3");
@@ -358,7 +358,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Wipe_refuses_a_volume_whose_VERSION_names_another_node()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in")).ExitCode.Should().Be(0);
 
         var result = await OmLifecycleBinary.RunAsync(ring.WipeEnv(ring.Membership(3, 4), 2), "wipe", "--node", "ozone-om-3");
@@ -371,7 +371,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Wipe_follows_the_OM_data_keys_of_the_ozone_site_xml_the_OM_reads()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in")).ExitCode.Should().Be(0);
         var volume = Path.GetDirectoryName(ring.MetadataDir(3))!;
         var ratisLog = Path.Combine(volume, "om-ratis", "1c3f5a8d-2e70-3b4c-9d5e-6f708192a3b4", "current", "log_0-10");
@@ -392,7 +392,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Wipe_refuses_an_OM_data_key_outside_the_volume_and_removes_nothing()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(3, 4)), "scale-in")).ExitCode.Should().Be(0);
         // ozone-om-2's volume: a member's Ratis log.
         var otherNode = Path.Combine(Path.GetDirectoryName(ring.MetadataDir(2))!, "om-ratis");
@@ -424,7 +424,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [InlineData("decommissioned")]
     public async Task Scale_in_killed_at_a_step_and_run_again_reaches_the_same_end_state(string step)
     {
-        await InstallAsync(5);
+        await ring.InstallAsync(5);
         var env = ring.HookEnv(ring.Membership(3, 5));
         var info = OmLifecycleBinary.StartInfo("scale-in");
         foreach (var (k, v) in env) info.Environment[k] = v;
@@ -449,7 +449,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Two_scale_ins_started_together_remove_each_node_once_one_after_the_other()
     {
-        await InstallAsync(7);
+        await ring.InstallAsync(7);
         var watch = ring.WatchQuorum();
         var envs = new[] { "ozone-om-scale-in-aaaaa", "ozone-om-scale-in-bbbbb" }.Select(pod =>
         {
@@ -473,7 +473,7 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scale_in_takes_over_the_lock_of_a_finished_pod_and_waits_for_a_running_one_until_its_deadline()
     {
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         AddRunningPod("ozone-om-scale-in-alive");
         ring.Kube!.Store.Add("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"ozone-om-scale-in-done\",\"namespace\":\"default\"},\"status\":{\"phase\":\"Failed\"}}");
         var yaml = ring.Membership(3, 4);
@@ -521,15 +521,6 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
         ReplicaOwnership.Apply(sts, current, current + 2, "helm", force: false).Should().BeNull();
     }
 
-    private async Task InstallAsync(int replicas)
-    {
-        ring.AttachKubernetes(replicas);
-        for (var i = 0; i < replicas; i++) ring.WriteMembership(i, ring.Membership(replicas, null));
-        for (var i = 0; i < replicas; i++) ring.StartPod(i);
-        await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(ring.MarkerPath(i))),
-            $"a ring of {replicas} with markers");
-    }
-
     /// <summary>Messages of the Events of <paramref name="reason"/> on the OM StatefulSet, oldest first.</summary>
     private List<string> EventMessages(string reason) =>
         ring.Kube!.Store.List(ApiResource.ByKind("v1", "Event")!, "default")
@@ -548,16 +539,10 @@ public sealed class HookCommandsAgainstSimulatorTests : IAsyncLifetime
 
     /// <summary>Every `ozone admin om decommission` call, whatever its outcome, by node.</summary>
     private List<string> DecommissionCalls() =>
-        File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
-            .Select(l => JsonNode.Parse(l)!)
-            .Where(c => c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
-            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "--nodeid").Skip(1).First()!.GetValue<string>())
-            .ToList();
+        ring.OzoneCalls().Where(c => c.Args.Contains("decommission")).Select(DecommissionedNode).ToList();
 
     private List<string> Decommissions() =>
-        File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
-            .Select(l => JsonNode.Parse(l)!)
-            .Where(c => c["exitCode"]?.GetValue<int>() == 0 && c["args"]!.AsArray().Any(a => a!.GetValue<string>() == "decommission"))
-            .Select(c => c["args"]!.AsArray().SkipWhile(a => a!.GetValue<string>() != "--nodeid").Skip(1).First()!.GetValue<string>())
-            .ToList();
+        ring.OzoneCalls().Where(c => c.ExitCode == 0 && c.Args.Contains("decommission")).Select(DecommissionedNode).ToList();
+
+    private static string DecommissionedNode(SimulatedRing.OzoneCall call) => call.Args.SkipWhile(a => a != "--nodeid").Skip(1).First();
 }

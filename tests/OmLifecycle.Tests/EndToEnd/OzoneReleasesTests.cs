@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using OmLifecycle.Tests.Cli;
 
 namespace OmLifecycle.Tests.EndToEnd;
@@ -24,7 +23,7 @@ public sealed class OzoneReleasesTests : IAsyncLifetime
     public async Task A_leaving_leader_is_moved_removed_and_wiped_with_options_every_release_takes_without_a_warning(string release, string ratisDir, string snapshotDir)
     {
         ring.OzoneRelease = release;
-        await InstallAsync(4);
+        await ring.InstallAsync(4);
         (await OmLifecycleBinary.RunAsync(ring.HookEnv(ring.Membership(4, 4)), "transfer-leader", "--to", "ozone-om-3")).ExitCode.Should().Be(0);
         Directory.Exists(Path.Combine(ring.MetadataDir(3), ratisDir)).Should().BeTrue($"Ozone {release} keeps the OM's Raft log there");
         Directory.Exists(Path.Combine(ring.MetadataDir(3), snapshotDir)).Should().BeTrue($"Ozone {release} creates the OM's snapshot dir there at start");
@@ -43,20 +42,10 @@ public sealed class OzoneReleasesTests : IAsyncLifetime
         calls.SelectMany(c => c).Should().NotContain(["-id", "-nodeid", "-hostname", "--newLeaderId", "--om-service-id"]);
     }
 
-    private async Task InstallAsync(int replicas)
-    {
-        ring.AttachKubernetes(replicas);
-        for (var i = 0; i < replicas; i++) ring.WriteMembership(i, ring.Membership(replicas, null));
-        for (var i = 0; i < replicas; i++) ring.StartPod(i);
-        await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(ring.MarkerPath(i))),
-            $"a ring of {replicas} with markers");
-    }
-
     /// <summary>The arguments of every `ozone admin …` call the simulator recorded.</summary>
     private List<List<string>> OzoneAdminCalls() =>
-        File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl"))
-            .Select(l => JsonNode.Parse(l)!["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList())
-            .Where(args => args is ["admin", ..])
-            .Select(args => args.Where(a => !a.StartsWith("--set=", StringComparison.Ordinal)).ToList())
+        ring.OzoneCalls()
+            .Where(c => c.Args is ["admin", ..])
+            .Select(c => c.Args.Where(a => !a.StartsWith("--set=", StringComparison.Ordinal)).ToList())
             .ToList();
 }

@@ -141,6 +141,16 @@ public sealed class SimulatedRing : IAsyncDisposable
 
     public Ring Ring() => Sim.Read();
 
+    /// <summary>One `ozone` call the simulator recorded in calls.jsonl; a long-running `ozone om` is recorded at its start too, with no exit code.</summary>
+    public sealed record OzoneCall(IReadOnlyList<string> Args, int? ExitCode);
+
+    /// <summary>Every `ozone` call the simulator recorded, oldest first.</summary>
+    public List<OzoneCall> OzoneCalls() =>
+        File.ReadAllLines(Path.Combine(StateDir, "calls.jsonl"))
+            .Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!)
+            .Select(c => new OzoneCall(c["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList(), c["exitCode"]?.GetValue<int>()))
+            .ToList();
+
     /// <summary>Changes the simulator's fault switches (faults.json) and writes them back.</summary>
     public void SetFaults(Action<OzoneSimulator.Faults> change)
     {
@@ -217,6 +227,22 @@ public sealed class SimulatedRing : IAsyncDisposable
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds or the deadline passes (then fails with what it saw).</summary>
+    /// <summary>A first install without Kubernetes: nodes 0..n-1 start together and form the ring, each with its marker written.</summary>
+    public async Task StartRingAsync(int replicas)
+    {
+        for (var i = 0; i < replicas; i++) WriteMembership(i, Membership(replicas, null));
+        for (var i = 0; i < replicas; i++) StartPod(i);
+        await WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(MarkerPath(i))),
+            $"a ring of {replicas} with markers");
+    }
+
+    /// <summary>A first install with the loopback Kubernetes API (its StatefulSet at <paramref name="replicas"/>), as a chart install makes it.</summary>
+    public async Task InstallAsync(int replicas)
+    {
+        AttachKubernetes(replicas);
+        await StartRingAsync(replicas);
+    }
+
     public async Task WaitUntilAsync(Func<Ring, bool> condition, string what, TimeSpan? within = null)
     {
         var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));

@@ -14,7 +14,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_first_install_of_three_forms_one_ring_and_every_node_writes_its_marker()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
 
         var state = ring.Ring();
         state.Voters.Should().BeEquivalentTo("ozone-om-0", "ozone-om-1", "ozone-om-2");
@@ -25,7 +25,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Scaling_up_by_three_bootstraps_one_node_at_a_time_in_ordinal_order_without_restarting_members()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
         var members = Enumerable.Range(0, 3).ToDictionary(i => i, i => File.ReadAllText(ring.MarkerPath(i)));
 
         for (var i = 0; i < 6; i++) ring.WriteMembership(i, ring.Membership(6, 3));
@@ -43,7 +43,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_joiner_retries_while_the_members_files_do_not_list_it_yet_and_joins_once_they_do()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
         ring.WriteMembership(3, ring.Membership(4, 3));
         ring.StartPod(3);
         await ring.WaitUntilAsync(_ => File.ReadAllLines(Path.Combine(ring.StateDir, "calls.jsonl")).Any(c => c.Contains("--bootstrap") && c.Contains("\"exitCode\":1")),
@@ -57,7 +57,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_bootstrap_that_stalls_is_reported_and_stopped_at_the_deadline_not_waited_on_forever()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
         ring.SetFaults(f => f.StallBootstrap.Add("ozone-om-3"));
         var yaml = ring.Membership(4, 3);
         for (var i = 0; i < 4; i++) ring.WriteMembership(i, yaml);
@@ -76,7 +76,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_joiner_whose_add_never_commits_gets_no_marker_though_the_leaders_followers_list_it()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
         ring.SetFaults(f => f.StallBootstrap.Add("ozone-om-3"));
         for (var i = 0; i < 4; i++) ring.WriteMembership(i, ring.Membership(4, 3));
 
@@ -92,7 +92,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_joiner_whose_roles_call_fails_stays_unconfirmed_asks_again_and_is_confirmed_once_it_answers()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
         var faults = ring.Sim.Faults();
         // One RolesAsync is three runs (two read retries on 255).
         faults.ForcedExits.Add(new OzoneSimulator.ForcedExit { Command = "roles", Code = 255, Times = 3 });
@@ -114,7 +114,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_joiner_killed_mid_bootstrap_converges_when_it_starts_again()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
         var faults = ring.Sim.Faults();
         faults.SlowJoinSeconds["ozone-om-3"] = 1000;
         ring.Sim.WriteFaults(faults);
@@ -134,7 +134,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Stopping_a_member_forwards_SIGTERM_and_start_exits_with_the_OMs_own_code()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
 
         var code = await ring.StopPodAsync(2);
 
@@ -147,7 +147,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task A_node_started_on_another_nodes_volume_refuses_and_changes_nothing()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
         await ring.StopPodAsync(2);
         var version = Path.Combine(ring.MetadataDir(2), "om", "current", "VERSION");
         File.WriteAllText(version, File.ReadAllText(version).Replace("nodeId=ozone-om-2", "nodeId=ozone-om-1"));
@@ -165,7 +165,7 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
     [Fact]
     public async Task Status_inside_a_member_pod_shows_the_ring_and_what_start_would_do()
     {
-        await InstallAsync(3);
+        await ring.StartRingAsync(3);
 
         var result = await OmLifecycleBinary.RunAsync(ring.Env(1), "status", "--output", "json");
 
@@ -207,12 +207,4 @@ public sealed class StartAgainstSimulatorTests : IAsyncLifetime
 
     private static Dictionary<string, string> Properties(string path) =>
         System.Xml.Linq.XDocument.Load(path).Root!.Elements("property").ToDictionary(p => p.Element("name")!.Value.Trim(), p => p.Element("value")?.Value ?? "");
-
-    private async Task InstallAsync(int replicas)
-    {
-        for (var i = 0; i < replicas; i++) ring.WriteMembership(i, ring.Membership(replicas, null));
-        for (var i = 0; i < replicas; i++) ring.StartPod(i);
-        await ring.WaitUntilAsync(r => r.Leader is not null && r.Voters.Count == replicas && Enumerable.Range(0, replicas).All(i => File.Exists(ring.MarkerPath(i))),
-            $"a ring of {replicas} with markers");
-    }
 }
