@@ -36,6 +36,7 @@ public static class OmExit
             OzoneFailureKind.DbInconsistent => "an interrupted checkpoint install left dbInconsistentMarker in the data dir; the OM will not start until it is recovered (Ozone's docs), this is no pre-check failure and is not retried as one.",
             OzoneFailureKind.SnapshotInstall => "installing the leader's snapshot failed; check the volume's free space (at least twice the OM DB) and the OM log.",
             OzoneFailureKind.VersionOfAnotherNode => "the volume's VERSION belongs to another node id: give this pod its own volume.",
+            OzoneFailureKind.VersionOfAnotherCluster => "the volume holds the OM data of another cluster than the one SCM serves (a volume kept from an earlier install, or SCM's volumes were replaced), and Ozone will not start on it. To keep that data, bring back that cluster's SCM volumes; to start a new cluster instead, delete the release's old volumes, OMs' and datanodes' alike (docs/troubleshooting.md, 'SCM version info mismatch').",
             OzoneFailureKind.NotInitialized => "the volume has no VERSION; 'ozone om --init' did not run or wrote elsewhere (check ozone.metadata.dirs).",
             OzoneFailureKind.InitFailed => "'ozone om --init' failed; check that SCM is reachable and the volume is writable.",
             OzoneFailureKind.LauncherCannotWrite => "the ozone launcher cannot write its log or pid dir; put OZONE_LOG_DIR and OZONE_PID_DIR on a writable mount.",

@@ -17,6 +17,8 @@ public enum OzoneFailureKind
     SnapshotInstall,
     /// <summary>VERSION belongs to another node id (exit 255).</summary>
     VersionOfAnotherNode,
+    /// <summary>VERSION belongs to another cluster than the one SCM serves: "SCM version info mismatch." (exit 255).</summary>
+    VersionOfAnotherCluster,
     /// <summary>No VERSION: `ozone om --init` never ran on this volume (exit 255).</summary>
     NotInitialized,
     /// <summary>`ozone om --init` failed (exit 255).</summary>
@@ -53,6 +55,9 @@ public static class OzoneStderr
         (OzoneFailureKind.SnapshotInstall, ["install", "snapshot"]),
         (OzoneFailureKind.SnapshotInstall, ["install", "checkpoint"]),
         (OzoneFailureKind.VersionOfAnotherNode, ["does not match the existing nodeId in the VERSION file"]),
+        // logVersionMismatch's line names both cluster ids, so it is taken before the exception's bare message.
+        (OzoneFailureKind.VersionOfAnotherCluster, ["clusterId from", ", but is ", "VERSION"]),
+        (OzoneFailureKind.VersionOfAnotherCluster, ["SCM version info mismatch"]),
         (OzoneFailureKind.NotInitialized, ["OM not initialized"]),
         (OzoneFailureKind.InitFailed, ["OM Init failed"]),
         (OzoneFailureKind.LauncherCannotWrite, ["ERROR: Unable to write in"]),

@@ -87,6 +87,22 @@ public sealed class RealClusterCommandsTests
     }
 
     [Fact]
+    public void An_uninstall_waits_and_volumes_are_deleted_by_the_release_and_component_labels()
+    {
+        commands.HelmUninstall().Should().Equal("uninstall", "ozone", "--namespace", "storage", "--wait", "--timeout", "10m");
+        commands.DeleteVolumes("all").Should().Equal("--namespace", "storage", "delete", "pvc", "-l", "app.kubernetes.io/instance=ozone", "--wait=true");
+        commands.DeleteVolumes("scm").Should().Equal("--namespace", "storage", "delete", "pvc", "-l", "app.kubernetes.io/instance=ozone,app.kubernetes.io/component=scm", "--wait=true");
+    }
+
+    [Fact]
+    public void Om_logs_are_read_from_the_om_container_now_and_before_its_last_restart()
+    {
+        commands.OmPodNames().Should().Contain("app.kubernetes.io/instance=ozone,app.kubernetes.io/component=om");
+        commands.OmLog("ozone-om-1", previous: false).Should().Equal("--namespace", "storage", "logs", "ozone-om-1", "-c", "om");
+        commands.OmLog("ozone-om-1", previous: true).Should().Equal("--namespace", "storage", "logs", "ozone-om-1", "-c", "om", "--previous");
+    }
+
+    [Fact]
     public void A_release_without_ozone_in_its_name_gets_the_chart_suffix_as_the_chart_names_it()
     {
         new RealClusterCommands("prod", "ns", "c").OmPod(3).Should().Be("prod-ozone-om-3");

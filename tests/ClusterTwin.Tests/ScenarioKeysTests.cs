@@ -35,6 +35,39 @@ public sealed class ScenarioKeysTests : IDisposable
         TwinClock.Of(step.HelmTimeout).Should().Be(TimeSpan.FromSeconds(30), "twin time is a tenth of real time");
     }
 
+    // deleteVolumes: true and all mean every PVC of the release; a component name, only that component's.
+    [Theory]
+    [InlineData("true", "all", true, true)]
+    [InlineData("all", "all", true, true)]
+    [InlineData("scm", "scm", false, true)]
+    [InlineData("om", "om", true, false)]
+    [InlineData("false", null, false, false)]
+    public void Delete_volumes_takes_all_or_one_component(string text, string? parsed, bool om, bool scm)
+    {
+        var step = Load($"    action: uninstall\n    deleteVolumes: {text}\n").Steps[0];
+
+        step.DeleteVolumes.Should().Be(parsed);
+        step.DeletesVolumesOf("om").Should().Be(om);
+        step.DeletesVolumesOf("scm").Should().Be(scm);
+    }
+
+    [Fact]
+    public void A_step_settles_unless_it_says_settle_false()
+    {
+        Load("    action: install\n").Steps[0].Settle.Should().BeTrue("a step ends when the cluster has settled");
+        Load("    action: install\n    settle: false\n").Steps[0].Settle.Should().BeFalse();
+        var load = () => Load("    action: install\n    settle: no\n");
+        load.Should().Throw<FormatException>().WithMessage("*settle: 'no' must be true or false*");
+    }
+
+    [Fact]
+    public void Delete_volumes_of_an_unknown_component_is_refused_with_the_choices()
+    {
+        var load = () => Load("    action: uninstall\n    deleteVolumes: s3g\n");
+
+        load.Should().Throw<FormatException>().WithMessage("*deleteVolumes: 's3g'*om, scm or datanode*");
+    }
+
     [Fact]
     public void An_api_fault_step_becomes_a_fault_for_the_named_service_account_in_twin_time()
     {

@@ -56,6 +56,21 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
 
     public IReadOnlyList<string> TransferLeader(string to) => Exec(OmPod(0), "/opt/om-lifecycle/om-lifecycle", "transfer-leader", "--to", to);
 
+    /// <summary>helm uninstall, waiting until the release's objects are gone; PVCs of volumeClaimTemplates stay, as on any cluster.</summary>
+    public IReadOnlyList<string> HelmUninstall() => ["uninstall", Release, "--namespace", Namespace, "--wait", "--timeout", "10m"];
+
+    /// <summary>Deletes the release's PVCs: "all", or one component's ("om", "scm", "datanode"), by the labels the chart's volumeClaimTemplates carry.</summary>
+    public IReadOnlyList<string> DeleteVolumes(string which) =>
+        ["--namespace", Namespace, "delete", "pvc", "-l", which == "all" ? $"app.kubernetes.io/instance={Release}" : $"app.kubernetes.io/instance={Release},app.kubernetes.io/component={which}", "--wait=true"];
+
+    /// <summary>The OM pods' names, one per line.</summary>
+    public IReadOnlyList<string> OmPodNames() =>
+        ["--namespace", Namespace, "get", "pods", "-l", $"app.kubernetes.io/instance={Release},app.kubernetes.io/component=om", "-o", "jsonpath={range .items[*]}{.metadata.name}{\"\\n\"}{end}"];
+
+    /// <summary>The `om` container's log of an OM pod: the running container's, or with <paramref name="previous"/> the one before its last restart.</summary>
+    public IReadOnlyList<string> OmLog(string pod, bool previous) =>
+        ["--namespace", Namespace, "logs", pod, "-c", "om", .. (string[])(previous ? ["--previous"] : [])];
+
     public IReadOnlyList<string> DeletePod(string pod) => ["--namespace", Namespace, "delete", "pod", pod, "--wait=false"];
 
     /// <summary>Restart counts of the OM containers, one "name=count" per line.</summary>

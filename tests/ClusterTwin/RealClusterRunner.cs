@@ -37,6 +37,7 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
                 "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set, step.Wait, step.HelmTimeout, step.Atomic)) == 0,
                 "sync" => await new RealClusterSync(commands, helm, kubectl, work, CaptureAsync).RunAsync(values, step.Set),
                 "rollback" => await RunAsync(helm, commands.HelmRollback(step.Revision ?? 1, step.HelmTimeout)) == 0,
+                "uninstall" => await UninstallAsync(step.DeleteVolumes),
                 "transfer-leader" => await RunAsync(kubectl, commands.TransferLeader(step.To!)) == 0,
                 // graceful is kubectl delete pod, as in the twin; a crash or a lost node cannot be caused from kubectl alone.
                 "kill-pod" when step.Mode == "graceful" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
@@ -45,8 +46,8 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
                 "api-fault" => NotPlayed(failures, "api-fault is played by the twin only (its fake API server fails on cue); on a cluster the step is not played"),
                 _ => false,
             };
-            // The step ends when the OM StatefulSet has rolled out, --wait or not.
-            if (ok && await RunAsync(kubectl, commands.OmRolloutStatus()) != 0) failures.Add("the OM StatefulSet did not finish its rollout");
+            // The step ends when the OM StatefulSet has rolled out, --wait or not (after an uninstall there is none).
+            if (ok && step.Settle && step.Action != "uninstall" && await RunAsync(kubectl, commands.OmRolloutStatus()) != 0) failures.Add("the OM StatefulSet did not finish its rollout");
             var after = await ObserveAsync();
             var restarts = (await RestartsAsync()).Where(r => restartsBefore.ContainsKey(r.Key)).Sum(r => r.Value - restartsBefore[r.Key]);
             var decommissioned = before.Voters.Except(after.Voters).ToList();
@@ -66,7 +67,9 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes (Raft term grew by): {leaderChanges} > {maxChanges}");
             if (after.Leader is null && after.Voters.Count > 0) failures.Add("the ring has no leader");
             if (e.ScmMembers is not null || e.RegisteredDatanodes is not null) await CheckScmAsync(failures, e);
-            foreach (var key in keys)
+            if (e.OmLog is { } said) await CheckOmLogsAsync(failures, said);
+            // With the release uninstalled no OM answers; the keys are read again once an install brings the ring back.
+            foreach (var key in step.Action == "uninstall" ? [] : keys)
             {
                 if (await RunAsync(kubectl, commands.CatKey(key)) != 0) failures.Add($"key {key} is not readable");
             }
@@ -124,6 +127,28 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (code != 0) (code, output) = await CaptureAsync(kubectl, commands.DatanodeList(all: false));
             if (code != 0 || RealClusterScm.RegisteredDatanodes(output) is not { } registered) failures.Add($"registeredDatanodes: 'ozone admin datanode list --json' failed (exit {code})");
             else if (registered != count) failures.Add($"registeredDatanodes: expected {count}, got {registered}");
+        }
+    }
+
+    /// <summary>helm uninstall; then, when the step says so, kubectl deletes the PVCs it names. The keys written before went with any of them.</summary>
+    private async Task<bool> UninstallAsync(string? deleteVolumes)
+    {
+        if (await RunAsync(helm, commands.HelmUninstall()) != 0) return false;
+        if (deleteVolumes is null) return true;
+        keys.Clear();
+        return await RunAsync(kubectl, commands.DeleteVolumes(deleteVolumes)) == 0;
+    }
+
+    /// <summary>omLog: every OM pod's `om` container log, the running container's and the one before its last restart, says <paramref name="said"/>.</summary>
+    private async Task CheckOmLogsAsync(List<string> failures, string said)
+    {
+        var pods = (await CaptureAsync(kubectl, commands.OmPodNames())).Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (pods.Length == 0) failures.Add($"omLog: no OM pod runs to say '{said}'");
+        foreach (var pod in pods)
+        {
+            var current = (await CaptureAsync(kubectl, commands.OmLog(pod, previous: false))).Output;
+            var previous = (await CaptureAsync(kubectl, commands.OmLog(pod, previous: true))).Output;
+            if (!(current + previous).Contains(said, StringComparison.Ordinal)) failures.Add($"omLog: {pod}'s om container log does not say '{said}'");
         }
     }
 

@@ -8,21 +8,25 @@ public sealed record Fault(string Kill, string Target, IReadOnlyDictionary<strin
 public sealed record Expectations(
     IReadOnlyList<string>? Members, string? Leader, string? LeaderNot, IReadOnlyList<string>? Bootstrapped,
     IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails, int? OmRestarts = null, string? ReleaseError = null,
-    IReadOnlyList<string>? ScmMembers = null, int? RegisteredDatanodes = null);
+    IReadOnlyList<string>? ScmMembers = null, int? RegisteredDatanodes = null, string? OmLog = null);
 
 /// <param name="Wait">helm --wait (the default): post hooks run once the rollout is done; false: right after the apply.</param>
-/// <param name="DeleteVolumes">uninstall: also delete the release's PVCs afterwards (kubectl delete pvc), as a user who wants a new cluster does.</param>
+/// <param name="DeleteVolumes">uninstall: then delete PVCs (kubectl delete pvc): "all" of the release's, as a user who wants a new cluster does, or one component's ("om", "scm", "datanode"), as when one set of volumes is lost; null keeps them all.</param>
 /// <param name="Timeout">helm --timeout for this step (Helm's default 5m when not given); the twin scales it (<see cref="TwinClock"/>).</param>
 /// <param name="Atomic">helm --atomic: a failed install/upgrade is rolled back to the previous revision.</param>
 /// <param name="ApiFault">api-fault: which API requests fail from this step on, how, and for how long.</param>
 /// <param name="StallBootstrap">twin only: from this step on, these joiners' `ozone om --bootstrap` never joins (HDDS-16057) until a later step names another list.</param>
 /// <param name="Isolate">twin only: from this step on, these OMs are cut off from their Ratis peers (their processes and HTTP servers run on) until a later step names another list.</param>
+/// <param name="Settle">false: the step ends when its action does, without waiting for the StatefulSets to roll out (a cluster that cannot settle, e.g. OMs that Ozone refuses to start).</param>
 /// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it), node-loss or lose-volume (crash with its volumes emptied; twin only).</param>
 public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true,
-    TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, bool DeleteVolumes = false, ApiFaultStep? ApiFault = null,
-    IReadOnlyList<string>? StallBootstrap = null, IReadOnlyList<string>? Isolate = null)
+    TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, string? DeleteVolumes = null, ApiFaultStep? ApiFault = null,
+    IReadOnlyList<string>? StallBootstrap = null, IReadOnlyList<string>? Isolate = null, bool Settle = true)
 {
     public TimeSpan HelmTimeout => Timeout ?? TwinClock.HelmDefaultTimeout;
+
+    /// <summary>Whether this step's uninstall deletes the volumes of <paramref name="component"/>.</summary>
+    public bool DeletesVolumesOf(string component) => DeleteVolumes == "all" || DeleteVolumes == component;
 }
 
 public sealed record Scenario(string Name, string Release, string Namespace, string ValuesYaml, IReadOnlyList<Step> Steps)
@@ -49,8 +53,15 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
         var e = s.Children.TryGetValue(new YamlScalarNode("expect"), out var en) ? (YamlMappingNode)en : new YamlMappingNode();
         var expect = new Expectations(List(e, "members"), Text(e, "leader"), Text(e, "leaderNot"), List(e, "bootstrapped"), List(e, "decommissioned"), List(e, "wiped"),
             Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true", Int(e, "omRestarts"), Text(e, "releaseError"),
-            List(e, "scmMembers"), Int(e, "registeredDatanodes"));
+            List(e, "scmMembers"), Int(e, "registeredDatanodes"), Text(e, "omLog"));
         var name = Text(s, "name") ?? "(unnamed)";
+        var deleteVolumes = Text(s, "deleteVolumes") switch
+        {
+            null or "false" => null,
+            "true" or "all" => "all",
+            var component when component is "om" or "scm" or "datanode" => component,
+            var other => throw new FormatException($"step '{name}': deleteVolumes: '{other}' is not a choice; use true (all the release's PVCs), om, scm or datanode (that component's PVCs only), or false."),
+        };
         TimeSpan? Duration(string key) => Text(s, key) is not { } text ? null
             : TwinClock.ParseDuration(text) ?? throw new FormatException($"step '{name}': {key}: '{text}' is not a duration; write it as Helm's --timeout takes it, e.g. 5m, 90s or 1m30s.");
         var mode = Text(s, "mode") ?? "graceful";
@@ -58,10 +69,12 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
             throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), crash (the container is killed and restarted), node-loss or lose-volume (the container is killed and its volumes come back empty).");
         var atomic = Text(s, "atomic") ?? "false";
         if (atomic is not ("true" or "false")) throw new FormatException($"step '{name}': atomic: '{atomic}' must be true or false.");
+        var settle = Text(s, "settle") ?? "true";
+        if (settle is not ("true" or "false")) throw new FormatException($"step '{name}': settle: '{settle}' must be true or false.");
         var apiFault = Text(s, "action") == "api-fault" ? ApiFaultStep.Parse(name, key => Text(s, key)) : null;
         return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false",
-            Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), Text(s, "deleteVolumes") == "true", apiFault,
-            NodeList(s, name, "stallBootstrap"), NodeList(s, name, "isolate"));
+            Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), deleteVolumes, apiFault,
+            NodeList(s, name, "stallBootstrap"), NodeList(s, name, "isolate"), settle == "true");
     }
 
     /// <summary>A step key that names OMs (stallBootstrap, isolate): absent is null, [] lifts the fault.</summary>

@@ -145,7 +145,7 @@ public sealed class Twin : IAsyncDisposable
                 break;
         }
         // The step ends when the cluster has settled, whatever the action: what follows is the next step's.
-        if (await WaitRolledOutAsync() is { Count: > 0 } notSettled) failures.Add($"not rolled out within 4 minutes: {string.Join(", ", notSettled)}");
+        if (step.Settle && await WaitRolledOutAsync() is { Count: > 0 } notSettled) failures.Add($"not rolled out within 4 minutes: {string.Join(", ", notSettled)}");
         await faults.StopAsync();
         await quorum.StopAsync();
 
@@ -159,7 +159,7 @@ public sealed class Twin : IAsyncDisposable
         // Joined a ring that already existed: new voters (a first install's members form the ring, they do not join it).
         var bootstrapped = before.Voters.Count == 0 ? [] : after.Voters.Except(before.Voters).Order(StringComparer.Ordinal).ToList();
         // Voters that vanish with their deleted volumes were not decommissioned.
-        var decommissioned = step.DeleteVolumes ? [] : before.Voters.Except(after.Voters).ToList();
+        var decommissioned = step.DeletesVolumesOf("om") ? [] : before.Voters.Except(after.Voters).ToList();
         var wiped = before.WithData.Except(after.WithData).ToList();
         var restarts = oms.Starts.Where(s => existing.Contains(s.Key)).Sum(s => s.Value - startsBefore.GetValueOrDefault(s.Key));
         // A new ring (volumes deleted) counts its leader changes from zero again.
@@ -182,6 +182,7 @@ public sealed class Twin : IAsyncDisposable
         if (e.OmRestarts is { } exactRestarts && restarts != exactRestarts) failures.Add($"OM restarts: expected {exactRestarts}, got {restarts}");
         if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes: {leaderChanges} > {maxChanges}");
         if (e.ScmMembers is not null || e.RegisteredDatanodes is not null) CheckScm(failures, e);
+        if (e.OmLog is { } said) CheckOmLogs(failures, said);
         // Invariants, after every step.
         // Least privilege must be enough: any request the chart's RBAC refused is a gap in the chart (or a call om-lifecycle should not make).
         // Not during an uninstall: Helm deletes the Roles right after the StatefulSets, without waiting for
@@ -204,6 +205,19 @@ public sealed class Twin : IAsyncDisposable
 
         return new StepReport(index, step.Name, Path.GetFileName(helm.Helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
             restarts, leaderChanges, calls, Math.Round(clock.Elapsed.TotalSeconds, 1), quorum.Samples, !released);
+    }
+
+    /// <summary>omLog: every OM pod's `om` container log (all its restarts, as `kubectl logs` and `--previous` show them) says <paramref name="said"/>.</summary>
+    private void CheckOmLogs(List<string> failures, string said)
+    {
+        if (oms.Pods.Count == 0) failures.Add($"omLog: no OM pod runs to say '{said}'");
+        foreach (var pod in oms.Pods.Values)
+        {
+            var log = Path.Combine(pod.Sandbox.Dir, "om.log");
+            if (!File.Exists(log)) { failures.Add($"omLog: {pod.Sandbox.Name} has no om container log"); continue; }
+            using var reader = new StreamReader(new FileStream(log, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
+            if (!reader.ReadToEnd().Contains(said, StringComparison.Ordinal)) failures.Add($"omLog: {pod.Sandbox.Name}'s om container log does not say '{said}'");
+        }
     }
 
     private void PrintLogTailsOfUnreadyOms(int index)
@@ -313,7 +327,7 @@ public sealed class Twin : IAsyncDisposable
     /// they own; PVCs of volumeClaimTemplates stay. With <paramref name="deleteVolumes"/>, the user
     /// then deletes the release's PVCs, and with them the Ratis logs that held the OM ring.
     /// </summary>
-    private async Task UninstallAsync(bool deleteVolumes, List<string> failures)
+    private async Task UninstallAsync(string? deleteVolumes, List<string> failures)
     {
         if (helm.Revision == 0) { failures.Add("uninstall: no release is installed"); return; }
         var (resources, _) = HelmRelease.Split(helm.Manifest(helm.Revision));
@@ -326,19 +340,22 @@ public sealed class Twin : IAsyncDisposable
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(4));
         try { while (oms.Pods.Count > 0 || workloads.Values.Any(w => w.Pods.Count > 0)) await Task.Delay(200, deadline.Token); }
         catch (OperationCanceledException) { failures.Add("uninstall: the release's pods did not stop within 4 minutes"); return; }
-        if (!deleteVolumes) return;
+        if (deleteVolumes is null) return;
         foreach (var pvc in cluster.Api.Store.List(Cluster.Kind("v1", "PersistentVolumeClaim"), cluster.Namespace))
         {
             var name = pvc["metadata"]!["name"]!.GetValue<string>();
-            if (pvc["metadata"]?["labels"]?["app.kubernetes.io/instance"]?.GetValue<string>() != scenario.Release) continue;
+            var labels = pvc["metadata"]?["labels"];
+            if (labels?["app.kubernetes.io/instance"]?.GetValue<string>() != scenario.Release) continue;
+            if (deleteVolumes != "all" && labels?["app.kubernetes.io/component"]?.GetValue<string>() != deleteVolumes) continue;
             cluster.Delete("v1", "PersistentVolumeClaim", name);
             if (Directory.Exists(cluster.PvcDir(name))) Directory.Delete(cluster.PvcDir(name), recursive: true);
         }
-        // The simulator keeps the ring in one file; in Ozone it lives only in the OMs' Ratis logs on those volumes.
-        File.Delete(Path.Combine(cluster.SimState, "ring.json"));
-        // Likewise the SCM ring, which lives in the SCMs' Ratis dirs.
-        File.Delete(Path.Combine(cluster.SimState, "scm.json"));
+        // The OM's key table, SCM's block map or the blocks themselves are gone: no key written before can be read.
         keys.Clear();
+        // The simulator keeps the ring in one file; in Ozone it lives only in the OMs' Ratis logs on those volumes.
+        if (deleteVolumes is "all" or "om") File.Delete(Path.Combine(cluster.SimState, "ring.json"));
+        // Likewise the SCM ring, which lives in the SCMs' Ratis dirs.
+        if (deleteVolumes is "all" or "scm") File.Delete(Path.Combine(cluster.SimState, "scm.json"));
     }
 
     private int serviceIps;

@@ -158,6 +158,48 @@ public sealed class ScmAndServiceDaemonTests : IDisposable
         ring.Should().Equal("scm0", "scm1");
     }
 
+    // OzoneManager#omInit and the OzoneManager constructor (2.0–2.2, master) ask SCM for its cluster id through
+    // the SCM client's retry policy: `--init` waits for SCM and writes SCM's id; a start whose VERSION holds
+    // another cluster's id fails, "SCM version info mismatch." (exit 255), after logVersionMismatch named both.
+    [Fact]
+    public async Task An_om_takes_its_cluster_id_from_scm_and_never_starts_on_another_clusters_volume()
+    {
+        Configure(0, 1);
+        cluster.Configure(0, [0]);
+        var omSite = Path.Combine(cluster.ConfDir(0), "ozone-site.xml");
+        File.WriteAllText(omSite, File.ReadAllText(omSite).Replace("</configuration>", $"<property><name>ozone.scm.names</name><value>{Fqdn(0)}</value></property></configuration>"));
+        using var omInit = Process.Start(cluster.Info(0, "om", "--init"))!;
+        _ = omInit.StandardOutput.ReadToEndAsync();
+        _ = omInit.StandardError.ReadToEndAsync();
+
+        (await RunAsync(0, "scm", "--init")).Code.Should().Be(0);
+        var scm = Start(0, Ip(0), "scm");
+        await omInit.WaitForExitAsync();
+
+        omInit.ExitCode.Should().Be(0);
+        var firstCluster = ScmVersion.Read(Meta(0))!.ClusterId;
+        OmData.ReadVersion(cluster.Metadata(0))!["clusterID"].Should().Be(firstCluster, "--init waited for SCM, which was not even initialised when it began");
+        var om = cluster.Start(0);
+        await cluster.UntilAsync(r => r.Running.ContainsKey("om0"), "om0 runs against its own cluster's SCM");
+        om.Kill();
+        await om.WaitForExitAsync();
+
+        // SCM's volume is replaced: a new cluster id, while the OM keeps its volume.
+        scm.Kill();
+        await scm.WaitForExitAsync();
+        Directory.Delete(Meta(0), recursive: true);
+        (await RunAsync(0, "scm", "--init")).Code.Should().Be(0);
+        Start(0, Ip(0), "scm");
+        var secondCluster = ScmVersion.Read(Meta(0))!.ClusterId;
+        var (code, _, err) = await cluster.RunAsync(0, "om");
+
+        secondCluster.Should().NotBe(firstCluster);
+        code.Should().Be(255);
+        err.Should().Contain($"clusterId from {Fqdn(0)}:9863 is {secondCluster}, but is {firstCluster} in {OmData.VersionPath(cluster.Metadata(0))}");
+        err.Should().EndWith("SCM version info mismatch." + Environment.NewLine);
+        cluster.State.Read().Running.Should().NotContainKey("om0");
+    }
+
     // A3/B4: a datanode serves its web server (9882) at once and keeps retrying SCM; it registers once an SCM serves.
     [Fact]
     public async Task Datanode_serves_without_scm_and_registers_once_scm_serves()

@@ -23,6 +23,18 @@ public sealed class SimulatorBehaviourTests : IDisposable
         File.ReadAllText(Path.Combine(cluster.Metadata(0), "om", "current", "VERSION")).Should().Be(version);
     }
 
+    // The OzoneManager constructor (2.0–2.2) throws OM_NOT_INITIALIZED on a volume without VERSION; GenericCli exits -1 (255).
+    [Fact]
+    public async Task A_start_without_init_fails_with_255()
+    {
+        cluster.Configure(0, [0]);
+
+        var (code, _, err) = await cluster.RunAsync(0, "om");
+
+        code.Should().Be(255);
+        err.Should().Contain("OM not initialized, current OM storage state: NOT_INITIALIZED");
+    }
+
     // OzoneManager.omInit (2.0–2.2): an INITIALIZED storage prints "OM already initialized." and returns
     // true whoever's VERSION it is; only the next start (OMStorage.validateOrPersistOmNodeId) refuses it.
     [Fact]
@@ -41,7 +53,7 @@ public sealed class SimulatorBehaviourTests : IDisposable
         code.Should().Be(0);
         stdout.Should().Contain("OM already initialized.Reusing existing cluster id");
         File.ReadAllText(Path.Combine(cluster.Metadata(0), "om", "current", "VERSION")).Should().Be(version);
-        start.Code.Should().NotBe(0);
+        start.Code.Should().Be(255, "the OzoneManager constructor's exception fails the start with GenericCli's -1");
         start.Err.Should().Contain("does not match the existing nodeId in the VERSION file");
     }
 

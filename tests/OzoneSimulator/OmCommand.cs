@@ -24,17 +24,16 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
         if (init || bootstrap)
         {
             if (state.TakeForcedExit("init", nodeId) is { } forced) throw new SimExit(forced, "OM Init failed.");
-            // OzoneManager.omInit fetches ScmInfo from SCM through the SCM client's retry policy, so
-            // with SCM unreachable `--init` keeps waiting instead of failing.
-            while (state.Faults().ScmUnreachable.Contains(nodeId)) Thread.Sleep(100);
-            Init(nodeId, metadataDir);
+            Init(nodeId, metadataDir, await ScmClusterIdAsync(nodeId, CancellationToken.None));
             if (init) return 0;
         }
 
+        // The OzoneManager constructor's checks, in its order; each exception fails the start with
+        // GenericCli's exit code -1 (255): storage state, then node id (OMStorage), then SCM's cluster id.
         var version = OmData.ReadVersion(metadataDir)
-            ?? throw new SimExit(1, "OM not initialized, current OM storage state: NOT_INITIALIZED. Please ensure 'ozone om --init' command is executed to generate all the required metadata to " + metadataDir);
+            ?? throw new SimExit(255, "OM not initialized, current OM storage state: NOT_INITIALIZED. Please ensure 'ozone om --init' command is executed to generate all the required metadata to " + metadataDir);
         if (version.GetValueOrDefault("nodeId") != nodeId)
-            throw new SimExit(1, $"Configured OM NodeId: {nodeId} does not match the existing nodeId in the VERSION file: {version.GetValueOrDefault("nodeId")}");
+            throw new SimExit(255, $"Configured OM NodeId: {nodeId} does not match the existing nodeId in the VERSION file: {version.GetValueOrDefault("nodeId")}");
 
         var address = config.Address(svc, nodeId) ?? throw new SimExit(1, $"OM address for {nodeId} is not configured.");
         var host = SimConfig.Host(address)!;
@@ -46,16 +45,18 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
         var ip = Environment.GetEnvironmentVariable(ScmIdentity.PodIpVariable) is { Length: > 0 } podIp ? podIp
             : state.Resolve(SimConfig.Host(http)!) ?? throw new SimExit(1, $"Unable to resolve {SimConfig.Host(http)} for the OM HTTP server.");
         using var server = new JmxServer(state, nodeId, svc, ip, int.Parse(http.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture), ratisPort);
-        // A bootstrapping OM starts Ratis and its HTTP server only after the pre-check passed.
-        if (!bootstrap) server.Start();
 
         using var stop = new CancellationTokenSource();
         using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.Cancel(); });
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.Cancel(); });
 
-        Register(nodeId, host, metadataDir, svc, bootstrap);
         try
         {
+            await CheckScmClusterAsync(nodeId, metadataDir, version.GetValueOrDefault("clusterID"), stop.Token);
+            Register(nodeId, host, metadataDir, svc, bootstrap);
+            // The HTTP server starts once the OzoneManager is built (OzoneManager#start); a bootstrapping
+            // OM starts Ratis and its HTTP server only after the pre-check passed.
+            if (!bootstrap) server.Start();
             if (bootstrap)
             {
                 if (state.TakeForcedExit("bootstrap", nodeId) is { } forced) throw new SimExit(forced, "Failed to Bootstrap OM. Error Code: RATIS_BOOTSTRAP_ERROR");
@@ -72,12 +73,47 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
         }
         finally
         {
-            state.Update(r => r.Running.Remove(nodeId));
+            // Only this process's own entry: a failed start must not unregister another process of the node.
+            state.Update(r => r.Running.TryGetValue(nodeId, out var self) && self.Pid == Environment.ProcessId && r.Running.Remove(nodeId));
         }
         return 0;
     }
 
-    private void Init(string nodeId, string metadataDir)
+    /// <summary>
+    /// The cluster id SCM answers getScmInfo with. OzoneManager asks through the SCM client's retry
+    /// policy, so while no configured SCM serves (or the ScmUnreachable fault holds) it keeps waiting.
+    /// A configuration that names no SCM is a simulator run without SCMs (om-lifecycle's end-to-end
+    /// tests); there the ring's own cluster id stands in for SCM's.
+    /// </summary>
+    private async Task<string> ScmClusterIdAsync(string nodeId, CancellationToken ct)
+    {
+        var scmless = ScmAddresses.Hosts(config).Count == 0;
+        while (true)
+        {
+            if (!state.Faults().ScmUnreachable.Contains(nodeId))
+            {
+                if (scmless) return state.Update(r => r.ClusterId);
+                if (ScmAddresses.Serving(state, config) is { } scm) return scm.ClusterId;
+            }
+            await Task.Delay(100, ct);
+        }
+    }
+
+    /// <summary>
+    /// OzoneManager's constructor (2.0–2.2, master): a VERSION whose clusterID is not the one SCM
+    /// answers fails the start, "SCM version info mismatch." (SCM_VERSION_MISMATCH_ERROR), after
+    /// logVersionMismatch logged both ids. So an OM volume kept from another cluster never starts.
+    /// </summary>
+    private async Task CheckScmClusterAsync(string nodeId, string metadataDir, string? clusterId, CancellationToken ct)
+    {
+        var scmClusterId = await ScmClusterIdAsync(nodeId, ct);
+        if (scmClusterId == clusterId) return;
+        var scms = string.Join(',', ScmAddresses.Hosts(config).Select(h => $"{h}:9863"));
+        Console.Error.WriteLine($"{DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm:ss,fff} [main] ERROR om.OzoneManager: clusterId from {scms} is {scmClusterId}, but is {clusterId} in {OmData.VersionPath(metadataDir)}");
+        throw new SimExit(255, "SCM version info mismatch.");
+    }
+
+    private void Init(string nodeId, string metadataDir, string clusterId)
     {
         var existing = OmData.ReadVersion(metadataDir);
         if (existing is not null)
@@ -87,7 +123,6 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
             Console.WriteLine($"OM already initialized.Reusing existing cluster id for sd={Path.Combine(metadataDir, "om")};cid={existing.GetValueOrDefault("clusterID")};layoutVersion={existing.GetValueOrDefault("layoutVersion")}");
             return;
         }
-        var clusterId = state.Update(r => r.ClusterId);
         OmData.WriteVersion(metadataDir, nodeId, clusterId);
     }
 

@@ -66,3 +66,26 @@ public static class ScmStateFile
 
     public static ScmCluster Read(SimState state) => Update(state, c => c);
 }
+
+/// <summary>
+/// The SCMs a daemon's ozone-site.xml names: with SCM HA the addresses of `ozone.scm.nodes.&lt;svc&gt;`
+/// (`ozone.scm.address.&lt;svc&gt;.&lt;node&gt;`), else `ozone.scm.names` (SCMNodeInfo#buildNodeInfo, 2.0–2.2).
+/// </summary>
+public static class ScmAddresses
+{
+    public static IReadOnlyList<string> Hosts(SimConfig config)
+    {
+        var svc = config.Get("ozone.scm.service.ids")?.Split(',')[0];
+        var hosts = svc is not null
+            ? (config.Get($"ozone.scm.nodes.{svc}") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => SimConfig.Host(config.Get($"ozone.scm.address.{svc}.{n.Trim()}")))
+            : (config.Get("ozone.scm.names") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(SimConfig.Host);
+        return hosts.OfType<string>().ToList();
+    }
+
+    /// <summary>A configured SCM that serves now, found through cluster DNS; null when none does.</summary>
+    public static RunningScm? Serving(SimState state, SimConfig config)
+    {
+        var ips = Hosts(config).Select(state.Resolve).OfType<string>().ToHashSet();
+        return ScmStateFile.Read(state).Running.Values.FirstOrDefault(r => ips.Contains(r.Ip));
+    }
+}

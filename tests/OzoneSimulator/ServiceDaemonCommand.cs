@@ -65,11 +65,7 @@ public sealed record Datanode(string Uuid)
     /// <summary>Registers with every serving SCM the config lists; one that is not serving is tried again at the next heartbeat.</summary>
     public void Heartbeat(SimState state, SimConfig config)
     {
-        var svc = config.Get("ozone.scm.service.ids")?.Split(',')[0];
-        var hosts = svc is not null
-            ? (config.Get($"ozone.scm.nodes.{svc}") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(n => SimConfig.Host(config.Get($"ozone.scm.address.{svc}.{n.Trim()}")))
-            : (config.Get("ozone.scm.names") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(SimConfig.Host);
-        var ips = hosts.OfType<string>().Select(state.Resolve).OfType<string>().ToHashSet();
+        var ips = ScmAddresses.Hosts(config).Select(state.Resolve).OfType<string>().ToHashSet();
         ScmStateFile.Update(state, c =>
         {
             if (c.Running.Values.FirstOrDefault(r => ips.Contains(r.Ip)) is { } scm)

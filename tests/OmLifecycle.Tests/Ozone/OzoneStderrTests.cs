@@ -20,6 +20,7 @@ public sealed class OzoneStderrTests
         { "om-db-inconsistent-marker.txt", 1, OzoneFailureKind.DbInconsistent, "dbInconsistentMarker" },
         { "om-snapshot-install.txt", 1, OzoneFailureKind.SnapshotInstall, "Failed to install snapshot" },
         { "om-version-other-node.txt", 255, OzoneFailureKind.VersionOfAnotherNode, "does not match the existing nodeId" },
+        { "om-scm-version-mismatch.txt", 255, OzoneFailureKind.VersionOfAnotherCluster, "clusterId from ozone-scm-0.ozone-scm-headless.default.svc.cluster.local:9863 is CID-2b1e7c0f" },
         { "om-not-initialized.txt", 255, OzoneFailureKind.NotInitialized, "OM not initialized" },
         { "om-init-failed.txt", 255, OzoneFailureKind.InitFailed, "OM Init failed." },
         { "om-init-already-initialized.txt", 0, OzoneFailureKind.Unknown, "already initialized" },
@@ -60,6 +61,7 @@ public sealed class OzoneStderrTests
     [InlineData("om-bootstrap-ratis-error.txt", 255, true)]
     [InlineData("om-bootstrap-no-leader.txt", 255, false)]
     [InlineData("om-version-other-node.txt", 255, false)]
+    [InlineData("om-scm-version-mismatch.txt", 255, false)]
     [InlineData("om-db-inconsistent-marker.txt", 1, false)]
     [InlineData("om-snapshot-install.txt", 1, false)]
     [InlineData("launcher-unable-to-write.txt", 1, false)]
@@ -76,6 +78,16 @@ public sealed class OzoneStderrTests
         var said = OmExit.Explain("ozone-om-3", 1, Fixture("om-db-inconsistent-marker.txt"));
 
         said.Should().Contain("ozone-om-3").And.Contain("exited 1").And.Contain("dbInconsistentMarker").And.Contain("no pre-check failure");
+    }
+
+    // A volume kept from another cluster: the message names both ids (from Ozone's line) and both ways out.
+    [Fact]
+    public void A_volume_of_another_cluster_is_explained_with_both_cluster_ids_and_both_ways_out()
+    {
+        var said = OmExit.Explain("ozone-om-1", 255, Fixture("om-scm-version-mismatch.txt"));
+
+        said.Should().Contain("VersionOfAnotherCluster").And.Contain("CID-2b1e7c0f").And.Contain("CID-9a4c1e55")
+            .And.Contain("SCM volumes").And.Contain("delete the release's old volumes");
     }
 
     // A bootstrap against a ring with no leader fails over for minutes: say "no leader", not HDDS-16057.
