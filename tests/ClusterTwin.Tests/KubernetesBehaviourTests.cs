@@ -148,6 +148,41 @@ public sealed class KubernetesBehaviourTests : IAsyncLifetime
         together.Should().BeFalse("pod 1 is deleted only once pod 2 is gone");
     }
 
+    // stateful_set_control.go (v1.35), processReplica: OrderedReady is monotonic, so a sync stops at the first
+    // replica that is not Running and Ready; neither a rolling update nor a scale-down goes past it.
+    [Fact]
+    public async Task OrderedReady_neither_updates_nor_scales_down_while_a_lower_pod_is_not_ready()
+    {
+        void EachPodReadyByItsOwnFile(V1Container c)
+        {
+            c.Env = [new V1EnvVar { Name = "READY", Value = "/data/ready" }];
+            c.ReadinessProbe = new V1Probe { Exec = new V1ExecAction { Command = ["/bin/sh", "-c", "test -e \"$READY\""] }, PeriodSeconds = 1 };
+        }
+        string Ready(int ordinal) => Path.Combine(cluster.PvcDir($"data-demo-om-{ordinal}"), "ready");
+        PutStatefulSet(replicas: 3, policy: "OrderedReady", marker: "a", shape: EachPodReadyByItsOwnFile);
+        for (var ordinal = 0; ordinal < 3; ordinal++)
+        {
+            await Until(() => controller.Pods.ContainsKey(ordinal), $"pod {ordinal}");
+            File.WriteAllText(Ready(ordinal), "");
+        }
+        await Until(() => Twin.RolledOut(Sts()), "three ready pods");
+        var first = Status()!["updateRevision"]!.GetValue<string>();
+
+        File.Delete(Ready(0));
+        await Until(() => Status()?["readyReplicas"]?.GetValue<int>() == 2, "pod 0 not ready");
+        PutStatefulSet(replicas: 2, policy: "OrderedReady", marker: "b", shape: EachPodReadyByItsOwnFile);
+        await Until(() => Status()?["observedGeneration"]?.GetValue<long>() == 2, "the new generation observed");
+        await controller.SyncedAsync(CancellationToken.None);
+        await controller.SyncedAsync(CancellationToken.None);
+
+        controller.Pods.Keys.Should().BeEquivalentTo([0, 1, 2], "pod 2 is not scaled away while pod 0 is not ready");
+        controller.Pods.Values.Select(p => p.Revision).Should().AllBe(first, "no pod is updated while pod 0 is not ready");
+
+        File.WriteAllText(Ready(0), "");
+        await Until(() => Twin.RolledOut(Sts()) && controller.Pods.Count == 2, "the scale-down and the rollout once pod 0 is ready");
+        controller.Pods.Values.Select(p => p.Revision).Should().AllBe(Status()!["updateRevision"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task A_preStop_hook_that_outlasts_the_grace_period_is_cut_short_and_the_pod_goes()
     {

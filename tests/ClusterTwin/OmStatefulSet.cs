@@ -267,12 +267,27 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         var currentRevision = sts["status"]?["currentRevision"]?.GetValue<string>() is { Length: > 0 } c ? c : updateRevision;
         var parallel = spec.Spec.PodManagementPolicy == "Parallel";
 
+        // OrderedReady is monotonic (stateful_set_control.go, processReplica): a sync stops at the first
+        // replica that is missing, terminating or not Running and Ready, so nothing is scaled down or
+        // updated until it is; a pod that never becomes ready stalls the StatefulSet (Kubernetes docs,
+        // "StatefulSets", forced rollback). Parallel is not monotonic.
+        var stalled = !parallel && Enumerable.Range(0, replicas).Any(o => !Pods.TryGetValue(o, out var p) || p.Deleting || !p.Ready);
+
         // Scale down (Kubernetes v1.35 stateful_set_control.go, runForAll over the condemned pods):
-        // OrderedReady is monotonic, the highest ordinal first and the next only once it is gone;
+        // OrderedReady is monotonic, the highest ordinal first and the next only once it is gone, and
+        // an unready condemned pod blocks unless it is the first unhealthy one (processCondemned);
         // Parallel deletes every condemned pod in the same sync.
         var condemned = Pods.Where(p => p.Key >= replicas).OrderByDescending(p => p.Key).ToList();
         if (parallel) await Task.WhenAll(condemned.Select(p => StopAsync(p.Key, p.Value, graceful: true)));
-        else foreach (var (ordinal, pod) in condemned) await StopAsync(ordinal, pod, graceful: true);
+        else if (!stalled)
+        {
+            var firstUnhealthy = condemned.Where(p => !p.Value.Ready).Select(p => (int?)p.Key).LastOrDefault();
+            foreach (var (ordinal, pod) in condemned)
+            {
+                if (!pod.Ready && ordinal != firstUnhealthy) break;
+                await StopAsync(ordinal, pod, graceful: true);
+            }
+        }
         // Create missing pods (Parallel: all at once; OrderedReady: the next one only when all lower are ready).
         for (var ordinal = 0; ordinal < replicas; ordinal++)
         {
@@ -298,7 +313,7 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         // Rolling update (Kubernetes v1.35 pkg/controller/statefulset/stat_set_control.go, partition 0,
         // one unavailable pod): from the highest ordinal down, replace the first pod of an older
         // revision, but only while every pod above it is ready.
-        for (var target = replicas - 1; target >= 0; target--)
+        for (var target = replicas - 1; target >= 0 && !stalled; target--)
         {
             if (!Pods.TryGetValue(target, out var pod)) break;
             if (pod.Revision != updateRevision && !pod.Deleting)
