@@ -8,6 +8,36 @@ public sealed class HelmReleaseHistoryTests
 {
     private static HelmRelease Release() => new("helm3", "chart", "ozone", "default", "kubeconfig", Path.GetTempPath());
 
+    // Helm 4.1 pkg/action/upgrade.go getUpgradeServerSideValue and rollback.go: with --server-side=auto (the
+    // default) an install applies server-side, an upgrade as the newest revision was applied, a rollback as its
+    // target was; only "ssa" leads to server-side. Helm 3 records no method.
+    [Theory]
+    [InlineData("helm3", "install", null, "")]
+    [InlineData("helm3", "upgrade", "ssa", "")]
+    [InlineData("helm4", "install", null, "ssa")]
+    [InlineData("helm4", "upgrade", "", "csa")]
+    [InlineData("helm4", "upgrade", "csa", "csa")]
+    [InlineData("helm4", "upgrade", "ssa", "ssa")]
+    [InlineData("helm4", "rollback", "", "csa")]
+    [InlineData("helm4", "rollback", "ssa", "ssa")]
+    [InlineData("helm4", "sync", "ssa", "")]
+    public void Helm_4_applies_server_side_only_on_an_install_or_after_a_server_side_revision(string helm, string action, string? basis, string method)
+    {
+        HelmRelease.ApplyMethodFor(helm, action, basis).Should().Be(method);
+    }
+
+    [Fact]
+    public void Each_revision_keeps_its_apply_method_through_its_outcome()
+    {
+        var release = Release();
+        release.Deploy(release.Begin("one", RevisionStatus.PendingInstall, ""));
+        release.Fail(release.Begin("two", RevisionStatus.PendingUpgrade, "csa"));
+
+        release.ApplyMethod(1).Should().Be("", "Helm 3 wrote it");
+        release.ApplyMethod(2).Should().Be("csa");
+        release.Status(2).Should().Be(RevisionStatus.Failed);
+    }
+
     [Fact]
     public void A_success_supersedes_every_deployed_revision_and_a_failure_counts_as_a_revision()
     {

@@ -102,6 +102,17 @@ public sealed class RealClusterCommandsTests
         commands.OmLog("ozone-om-1", previous: true).Should().Equal("--namespace", "storage", "logs", "ozone-om-1", "-c", "om", "--previous");
     }
 
+    // Helm 4.1 pkg/action/get_metadata.go: `applyMethod` ("ssa", "csa"), left out when empty (a revision Helm 3 wrote).
+    [Theory]
+    [InlineData("""{"name":"ozone","revision":2,"status":"deployed","applyMethod":"ssa"}""", "ssa")]
+    [InlineData("""{"name":"ozone","revision":2,"status":"deployed","applyMethod":"csa"}""", "csa")]
+    [InlineData("""{"name":"ozone","revision":1,"status":"deployed"}""", "csa")]
+    public void The_apply_method_is_read_from_helm_get_metadata(string json, string method)
+    {
+        commands.HelmGetMetadata().Should().Equal("get", "metadata", "ozone", "--namespace", "storage", "-o", "json");
+        RealClusterCommands.ApplyMethodOf(json).Should().Be(method);
+    }
+
     [Fact]
     public void A_release_without_ozone_in_its_name_gets_the_chart_suffix_as_the_chart_names_it()
     {

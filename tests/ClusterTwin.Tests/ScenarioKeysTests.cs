@@ -52,6 +52,20 @@ public sealed class ScenarioKeysTests : IDisposable
     }
 
     [Fact]
+    public void A_step_may_name_its_own_helm_and_expect_an_apply_method()
+    {
+        var step = Load("    action: upgrade\n    helm: helm4\n    expect:\n      applyMethod: csa\n").Steps[0];
+        step.Helm.Should().Be("helm4");
+        step.Expect.ApplyMethod.Should().Be("csa");
+        Load("    action: upgrade\n").Steps[0].Helm.Should().BeNull("the run's Helm");
+
+        var badHelm = () => Load("    action: upgrade\n    helm: helm2\n");
+        badHelm.Should().Throw<FormatException>().WithMessage("*helm: 'helm2' must be helm3 or helm4*");
+        var badMethod = () => Load("    action: upgrade\n    expect:\n      applyMethod: server\n");
+        badMethod.Should().Throw<FormatException>().WithMessage("*applyMethod: 'server' must be ssa*csa*");
+    }
+
+    [Fact]
     public void A_step_settles_unless_it_says_settle_false()
     {
         Load("    action: install\n").Steps[0].Settle.Should().BeTrue("a step ends when the cluster has settled");

@@ -15,7 +15,7 @@ public enum RevisionStatus { Deployed, Superseded, Failed, PendingInstall, Pendi
 /// </summary>
 public sealed class HelmRelease(string helm, string chart, string release, string ns, string kubeconfig, string work)
 {
-    private readonly List<(string Manifest, RevisionStatus Status)> revisions = [];
+    private readonly List<(string Manifest, RevisionStatus Status, string ApplyMethod)> revisions = [];
 
     public string Helm => helm;
 
@@ -26,6 +26,19 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
 
     public RevisionStatus Status(int revision) => revisions[revision - 1].Status;
 
+    /// <summary>How a revision's objects were written: "ssa", "csa", or "" where Helm 3 recorded nothing (`helm get metadata` shows it as client-side, defaulted).</summary>
+    public string ApplyMethod(int revision) => revisions[revision - 1].ApplyMethod;
+
+    /// <summary>
+    /// How Helm applies an operation's objects. Helm 4.1's `--server-side` defaults to "auto": an install
+    /// applies server-side (install.go), an upgrade as the newest revision was applied, a rollback as its
+    /// target was (upgrade.go getUpgradeServerSideValue: "auto" is server-side only after "ssa"; rollback.go).
+    /// Helm 3 has no apply method and records none, so a release that Helm 3 installed or last upgraded
+    /// stays client-side under Helm 4. Argo CD applies client-side and Helm records nothing for it.
+    /// </summary>
+    public static string ApplyMethodFor(string helmName, string action, string? basis) =>
+        helmName != "helm4" || action == "sync" ? "" : action == "install" || basis == "ssa" ? "ssa" : "csa";
+
     /// <summary>The newest revision that was deployed (deployed or superseded since), or null: what --atomic rolls back to (upgrade.go failRelease).</summary>
     public int? LastSuccessful =>
         Enumerable.Range(1, revisions.Count).Reverse().Cast<int?>().FirstOrDefault(r => revisions[r!.Value - 1].Status is RevisionStatus.Deployed or RevisionStatus.Superseded);
@@ -34,9 +47,9 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
     public bool Pending => revisions.Count > 0 && revisions[^1].Status is RevisionStatus.PendingInstall or RevisionStatus.PendingUpgrade or RevisionStatus.PendingRollback;
 
     /// <summary>Stores a new revision in a pending status (Helm does this before any hook runs); returns its number.</summary>
-    public int Begin(string manifest, RevisionStatus pending)
+    public int Begin(string manifest, RevisionStatus pending, string applyMethod = "")
     {
-        revisions.Add((manifest, pending));
+        revisions.Add((manifest, pending, applyMethod));
         return revisions.Count;
     }
 
@@ -44,18 +57,19 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
     public void Deploy(int revision)
     {
         for (var i = 0; i < revisions.Count; i++)
-            if (revisions[i].Status == RevisionStatus.Deployed) revisions[i] = (revisions[i].Manifest, RevisionStatus.Superseded);
-        revisions[revision - 1] = (revisions[revision - 1].Manifest, RevisionStatus.Deployed);
+            if (revisions[i].Status == RevisionStatus.Deployed) revisions[i] = revisions[i] with { Status = RevisionStatus.Superseded };
+        revisions[revision - 1] = revisions[revision - 1] with { Status = RevisionStatus.Deployed };
     }
 
-    public void Fail(int revision) => revisions[revision - 1] = (revisions[revision - 1].Manifest, RevisionStatus.Failed);
+    public void Fail(int revision) => revisions[revision - 1] = revisions[revision - 1] with { Status = RevisionStatus.Failed };
 
     /// <summary>
     /// Renders the chart. With <paramref name="lookup"/> (helm install/upgrade) against the twin's API;
     /// without it as Argo CD does, with no cluster access, so `lookup` returns nothing.
     /// </summary>
-    public async Task<(bool Ok, string Manifest, string Error)> RenderAsync(string valuesYaml, IReadOnlyList<(string Key, string Value)> set, bool lookup = true)
+    public async Task<(bool Ok, string Manifest, string Error)> RenderAsync(string valuesYaml, IReadOnlyList<(string Key, string Value)> set, bool lookup = true, string? binary = null)
     {
+        var exe = binary ?? helm;
         var values = Path.Combine(work, $"values-{revisions.Count + 1}.yaml");
         await File.WriteAllTextAsync(values, valuesYaml);
         var args = new List<string> { "template", release, chart, "--namespace", ns, "-f", values };
@@ -63,10 +77,10 @@ public sealed class HelmRelease(string helm, string chart, string release, strin
         else
         {
             args.AddRange(["--kubeconfig", kubeconfig, "--dry-run=server"]);
-            if (Path.GetFileName(helm) == "helm4") args.Add("--disable-openapi-validation");
+            if (Path.GetFileName(exe) == "helm4") args.Add("--disable-openapi-validation");
         }
         args.AddRange(SetArgs(set));
-        var info = new ProcessStartInfo(helm) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment["HELM_CACHE_HOME"] = Path.Combine(work, "helm", "cache");
         info.Environment["HELM_CONFIG_HOME"] = Path.Combine(work, "helm", "config");

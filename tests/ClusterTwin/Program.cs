@@ -31,7 +31,7 @@ if (args.Contains("--real-cluster"))
     var realWork = Path.Combine(repo, "out", "cluster", realScenario.Name);
     Console.WriteLine($"scenario {realScenario.Name} on the cluster in KUBECONFIG with {helmBin}");
     Console.WriteLine(Table.Header);
-    var realReports = await new RealClusterRunner(realScenario, helmBin, Option("--kubectl", "kubectl"), Path.Combine(repo, "charts", "ozone"), realWork)
+    var realReports = await new RealClusterRunner(realScenario, helmBin, Option("--kubectl", "kubectl"), Path.Combine(repo, "charts", "ozone"), realWork, tools)
         .RunAsync(r =>
         {
             Console.WriteLine(Table.Row(r));

@@ -56,6 +56,13 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
 
     public IReadOnlyList<string> TransferLeader(string to) => Exec(OmPod(0), "/opt/om-lifecycle/om-lifecycle", "transfer-leader", "--to", to);
 
+    /// <summary>The release's metadata as JSON; Helm 4 puts the newest revision's apply method in it (pkg/action/get_metadata.go).</summary>
+    public IReadOnlyList<string> HelmGetMetadata() => ["get", "metadata", Release, "--namespace", Namespace, "-o", "json"];
+
+    /// <summary>ssa or csa from `helm get metadata -o json`: no applyMethod (a revision Helm 3 wrote) is client-side, as Helm 4 prints it ("defaulted").</summary>
+    public static string ApplyMethodOf(string metadataJson) =>
+        System.Text.Json.Nodes.JsonNode.Parse(metadataJson)?["applyMethod"]?.GetValue<string>() == "ssa" ? "ssa" : "csa";
+
     /// <summary>helm uninstall, waiting until the release's objects are gone; PVCs of volumeClaimTemplates stay, as on any cluster.</summary>
     public IReadOnlyList<string> HelmUninstall() => ["uninstall", Release, "--namespace", Namespace, "--wait", "--timeout", "10m"];
 

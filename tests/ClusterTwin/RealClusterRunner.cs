@@ -10,7 +10,8 @@ namespace ClusterTwin;
 /// the growth of the leader's Raft term. Fault injection needs the twin's hooks into processes, so
 /// faults are reported as not injected here, and `ozone` calls are not counted.
 /// </summary>
-public sealed class RealClusterRunner(Scenario scenario, string helm, string kubectl, string chart, string work)
+/// <param name="tools">where a step's own Helm (`helm: helm3|helm4`) is found: the pinned binaries `make tools` installs.</param>
+public sealed class RealClusterRunner(Scenario scenario, string helm, string kubectl, string chart, string work, string tools)
 {
     private readonly RealClusterCommands commands = new(scenario.Release, scenario.Namespace, chart);
     private readonly List<string> keys = [];
@@ -32,12 +33,13 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             // Not a failure: a real joiner is slow enough that a step written around a stalled one still holds, or honestly fails its expectations.
             if (step.StallBootstrap is { Count: > 0 }) Console.Error.WriteLine($"cluster-twin: step {i + 1}: stallBootstrap is played by the twin only; here the joiners bootstrap at their real speed");
             if (step.Isolate is { Count: > 0 }) Console.Error.WriteLine($"cluster-twin: step {i + 1}: isolate is played by the twin only (a network partition needs a NetworkPolicy or a CNI that can cut pods off); here nothing is cut off");
+            var stepHelm = step.Helm is { } own ? Path.Combine(tools, own) : helm;
             var ok = step.Action switch
             {
-                "install" or "upgrade" => await RunAsync(helm, commands.HelmUpgrade(values, step.Set, step.Wait, step.HelmTimeout, step.Atomic)) == 0,
-                "sync" => await new RealClusterSync(commands, helm, kubectl, work, CaptureAsync).RunAsync(values, step.Set),
-                "rollback" => await RunAsync(helm, commands.HelmRollback(step.Revision ?? 1, step.HelmTimeout)) == 0,
-                "uninstall" => await UninstallAsync(step.DeleteVolumes),
+                "install" or "upgrade" => await RunAsync(stepHelm, commands.HelmUpgrade(values, step.Set, step.Wait, step.HelmTimeout, step.Atomic)) == 0,
+                "sync" => await new RealClusterSync(commands, stepHelm, kubectl, work, CaptureAsync).RunAsync(values, step.Set),
+                "rollback" => await RunAsync(stepHelm, commands.HelmRollback(step.Revision ?? 1, step.HelmTimeout)) == 0,
+                "uninstall" => await UninstallAsync(stepHelm, step.DeleteVolumes),
                 "transfer-leader" => await RunAsync(kubectl, commands.TransferLeader(step.To!)) == 0,
                 // graceful is kubectl delete pod, as in the twin; a crash or a lost node cannot be caused from kubectl alone.
                 "kill-pod" when step.Mode == "graceful" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
@@ -68,13 +70,19 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (after.Leader is null && after.Voters.Count > 0) failures.Add("the ring has no leader");
             if (e.ScmMembers is not null || e.RegisteredDatanodes is not null) await CheckScmAsync(failures, e);
             if (e.OmLog is { } said) await CheckOmLogsAsync(failures, said);
+            if (e.ApplyMethod is { } expectedMethod)
+            {
+                var (code, metadata) = await CaptureAsync(stepHelm, commands.HelmGetMetadata());
+                var method = code == 0 ? RealClusterCommands.ApplyMethodOf(metadata) : "none";
+                if (method != expectedMethod) failures.Add($"applyMethod: expected the newest revision applied {expectedMethod}, got {method}");
+            }
             // With the release uninstalled no OM answers; the keys are read again once an install brings the ring back.
             foreach (var key in step.Action == "uninstall" ? [] : keys)
             {
                 if (await RunAsync(kubectl, commands.CatKey(key)) != 0) failures.Add($"key {key} is not readable");
             }
             if (ok && after.Leader is not null) await PutKeyAsync(i + 1);
-            var report = new StepReport(i + 1, step.Name, Path.GetFileName(helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
+            var report = new StepReport(i + 1, step.Name, Path.GetFileName(stepHelm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
                 restarts, leaderChanges, 0, Math.Round(clock.Elapsed.TotalSeconds, 1), 0, !ok);
             reports.Add(report);
             onStep(report);
@@ -131,9 +139,9 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
     }
 
     /// <summary>helm uninstall; then, when the step says so, kubectl deletes the PVCs it names. The keys written before went with any of them.</summary>
-    private async Task<bool> UninstallAsync(string? deleteVolumes)
+    private async Task<bool> UninstallAsync(string stepHelm, string? deleteVolumes)
     {
-        if (await RunAsync(helm, commands.HelmUninstall()) != 0) return false;
+        if (await RunAsync(stepHelm, commands.HelmUninstall()) != 0) return false;
         if (deleteVolumes is null) return true;
         keys.Clear();
         return await RunAsync(kubectl, commands.DeleteVolumes(deleteVolumes)) == 0;

@@ -8,7 +8,7 @@ public sealed record Fault(string Kill, string Target, IReadOnlyDictionary<strin
 public sealed record Expectations(
     IReadOnlyList<string>? Members, string? Leader, string? LeaderNot, IReadOnlyList<string>? Bootstrapped,
     IReadOnlyList<string>? Decommissioned, IReadOnlyList<string>? Wiped, int? MaxOmRestarts, int? MaxLeaderChanges, bool ReleaseFails, int? OmRestarts = null, string? ReleaseError = null,
-    IReadOnlyList<string>? ScmMembers = null, int? RegisteredDatanodes = null, string? OmLog = null);
+    IReadOnlyList<string>? ScmMembers = null, int? RegisteredDatanodes = null, string? OmLog = null, string? ApplyMethod = null);
 
 /// <param name="Wait">helm --wait (the default): post hooks run once the rollout is done; false: right after the apply.</param>
 /// <param name="DeleteVolumes">uninstall: then delete PVCs (kubectl delete pvc): "all" of the release's, as a user who wants a new cluster does, or one component's ("om", "scm", "datanode"), as when one set of volumes is lost; null keeps them all.</param>
@@ -17,11 +17,12 @@ public sealed record Expectations(
 /// <param name="ApiFault">api-fault: which API requests fail from this step on, how, and for how long.</param>
 /// <param name="StallBootstrap">twin only: from this step on, these joiners' `ozone om --bootstrap` never joins (HDDS-16057) until a later step names another list.</param>
 /// <param name="Isolate">twin only: from this step on, these OMs are cut off from their Ratis peers (their processes and HTTP servers run on) until a later step names another list.</param>
+/// <param name="Helm">helm3 or helm4: this step's Helm, instead of the run's (a release moved from Helm 3 to Helm 4 mid-story).</param>
 /// <param name="Settle">false: the step ends when its action does, without waiting for the StatefulSets to roll out (a cluster that cannot settle, e.g. OMs that Ozone refuses to start).</param>
 /// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it), node-loss or lose-volume (crash with its volumes emptied; twin only).</param>
 public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true,
     TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, string? DeleteVolumes = null, ApiFaultStep? ApiFault = null,
-    IReadOnlyList<string>? StallBootstrap = null, IReadOnlyList<string>? Isolate = null, bool Settle = true)
+    IReadOnlyList<string>? StallBootstrap = null, IReadOnlyList<string>? Isolate = null, bool Settle = true, string? Helm = null)
 {
     public TimeSpan HelmTimeout => Timeout ?? TwinClock.HelmDefaultTimeout;
 
@@ -53,7 +54,7 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
         var e = s.Children.TryGetValue(new YamlScalarNode("expect"), out var en) ? (YamlMappingNode)en : new YamlMappingNode();
         var expect = new Expectations(List(e, "members"), Text(e, "leader"), Text(e, "leaderNot"), List(e, "bootstrapped"), List(e, "decommissioned"), List(e, "wiped"),
             Int(e, "maxOmRestarts"), Int(e, "maxLeaderChanges"), Text(e, "releaseFails") == "true", Int(e, "omRestarts"), Text(e, "releaseError"),
-            List(e, "scmMembers"), Int(e, "registeredDatanodes"), Text(e, "omLog"));
+            List(e, "scmMembers"), Int(e, "registeredDatanodes"), Text(e, "omLog"), Text(e, "applyMethod"));
         var name = Text(s, "name") ?? "(unnamed)";
         var deleteVolumes = Text(s, "deleteVolumes") switch
         {
@@ -69,12 +70,16 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
             throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), crash (the container is killed and restarted), node-loss or lose-volume (the container is killed and its volumes come back empty).");
         var atomic = Text(s, "atomic") ?? "false";
         if (atomic is not ("true" or "false")) throw new FormatException($"step '{name}': atomic: '{atomic}' must be true or false.");
+        if (expect.ApplyMethod is not (null or "ssa" or "csa"))
+            throw new FormatException($"step '{name}': applyMethod: '{expect.ApplyMethod}' must be ssa (server-side apply) or csa (client-side apply), as `helm get metadata` reports it.");
+        var helm = Text(s, "helm");
+        if (helm is not (null or "helm3" or "helm4")) throw new FormatException($"step '{name}': helm: '{helm}' must be helm3 or helm4.");
         var settle = Text(s, "settle") ?? "true";
         if (settle is not ("true" or "false")) throw new FormatException($"step '{name}': settle: '{settle}' must be true or false.");
         var apiFault = Text(s, "action") == "api-fault" ? ApiFaultStep.Parse(name, key => Text(s, key)) : null;
         return new Step(Text(s, "name")!, Text(s, "action")!, set, Int(s, "revision"), Text(s, "to"), Text(s, "pod"), faults, expect, Text(s, "wait") != "false",
             Duration("timeout"), atomic == "true", mode, Duration("recreateAfter"), deleteVolumes, apiFault,
-            NodeList(s, name, "stallBootstrap"), NodeList(s, name, "isolate"), settle == "true");
+            NodeList(s, name, "stallBootstrap"), NodeList(s, name, "isolate"), settle == "true", helm);
     }
 
     /// <summary>A step key that names OMs (stallBootstrap, isolate): absent is null, [] lifts the fault.</summary>

@@ -183,6 +183,9 @@ public sealed class Twin : IAsyncDisposable
         if (e.MaxLeaderChanges is { } maxChanges && leaderChanges > maxChanges) failures.Add($"leader changes: {leaderChanges} > {maxChanges}");
         if (e.ScmMembers is not null || e.RegisteredDatanodes is not null) CheckScm(failures, e);
         if (e.OmLog is { } said) CheckOmLogs(failures, said);
+        // As `helm get metadata` shows it: a revision Helm 3 wrote is client-side, "(defaulted)".
+        var method = helm.Revision == 0 ? "none" : helm.ApplyMethod(helm.Revision) == "ssa" ? "ssa" : "csa";
+        if (e.ApplyMethod is { } expectedMethod && method != expectedMethod) failures.Add($"applyMethod: expected the newest revision applied {expectedMethod}, got {method}");
         // Invariants, after every step.
         // Least privilege must be enough: any request the chart's RBAC refused is a gap in the chart (or a call om-lifecycle should not make).
         // Not during an uninstall: Helm deletes the Roles right after the StatefulSets, without waiting for
@@ -203,7 +206,7 @@ public sealed class Twin : IAsyncDisposable
         // A CI run keeps only what is printed: the last words of every OM that is not ready say why.
         if (failures.Count > 0) PrintLogTailsOfUnreadyOms(index);
 
-        return new StepReport(index, step.Name, Path.GetFileName(helm.Helm), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
+        return new StepReport(index, step.Name, Path.GetFileName(HelmBinary(step)), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
             restarts, leaderChanges, calls, Math.Round(clock.Elapsed.TotalSeconds, 1), quorum.Samples, !released);
     }
 
@@ -260,20 +263,22 @@ public sealed class Twin : IAsyncDisposable
         }
         else
         {
-            var (ok, rendered, error) = await helm.RenderAsync(scenario.ValuesYaml, [.. TwinDefaults, .. step.Set], lookup: action != "sync");
+            var (ok, rendered, error) = await helm.RenderAsync(scenario.ValuesYaml, [.. TwinDefaults, .. step.Set], lookup: action != "sync", binary: HelmBinary(step));
             if (!ok) { failures.Add($"helm template failed: {error.Trim()}"); return false; }
             manifest = rendered;
         }
         var (resources, hooks) = HelmRelease.Split(manifest);
         string[] pre = action switch { "install" => ["pre-install"], "upgrade" => ["pre-upgrade"], "sync" => ["pre-install", "pre-upgrade"], _ => ["pre-rollback"] };
         string[] post = action switch { "install" => ["post-install"], "upgrade" => ["post-upgrade"], "sync" => ["post-install", "post-upgrade"], _ => ["post-rollback"] };
-        var applier = action == "sync" ? Applier.ArgoCd : Path.GetFileName(helm.Helm) == "helm4" ? Applier.Helm4 : Applier.Helm3;
+        var basis = action == "rollback" ? helm.ApplyMethod(rollbackTo!.Value) : helm.Revision > 0 ? helm.ApplyMethod(helm.Revision) : null;
+        var applyMethod = HelmRelease.ApplyMethodFor(Path.GetFileName(HelmBinary(step)), action, basis);
+        var applier = action == "sync" ? Applier.ArgoCd : applyMethod == "ssa" ? Applier.ServerSide : Applier.ClientSide;
 
         var timeout = step.HelmTimeout;
         // Helm stores the new revision as pending before any hook runs. An install or upgrade that fails
         // then is marked failed (install.go, upgrade.go failRelease); a rollback whose pre- or post-rollback
         // hook fails stays pending-rollback (rollback.go returns without a status), and so blocks the next upgrade.
-        var number = helm.Begin(manifest, action switch { "install" => RevisionStatus.PendingInstall, "rollback" => RevisionStatus.PendingRollback, _ => RevisionStatus.PendingUpgrade });
+        var number = helm.Begin(manifest, action switch { "install" => RevisionStatus.PendingInstall, "rollback" => RevisionStatus.PendingRollback, _ => RevisionStatus.PendingUpgrade }, applyMethod);
         bool Failed(bool hookOfRollback = false)
         {
             if (!(hookOfRollback && action == "rollback")) helm.Fail(number);
@@ -371,11 +376,14 @@ public sealed class Twin : IAsyncDisposable
         }
     });
 
-    /// <summary>Who writes the release's objects, and how: Helm 3 patches, Helm 4 applies server-side, Argo CD applies client-side.</summary>
-    private enum Applier { Helm3, Helm4, ArgoCd }
+    /// <summary>Who writes the release's objects, and how: Helm client-side (Helm 3, and Helm 4 on a release Helm 3 applied) or server-side (Helm 4), Argo CD client-side.</summary>
+    private enum Applier { ClientSide, ServerSide, ArgoCd }
+
+    /// <summary>The Helm binary of a step: its own `helm:` (helm3 or helm4, beside the run's), else the run's.</summary>
+    private string HelmBinary(Step step) => step.Helm is { } name ? Path.Combine(Path.GetDirectoryName(helm.Helm)!, name) : helm.Helm;
 
     /// <summary>The write of one object; returns the API server's refusal, if any.</summary>
-    private string? Apply(IKubernetesObject obj, Applier applier = Applier.Helm3)
+    private string? Apply(IKubernetesObject obj, Applier applier = Applier.ClientSide)
     {
         var json = JsonNode.Parse(KubernetesJson.Serialize(obj))!.AsObject();
         // The ownership Helm stamps on what it creates; `lookup` under --dry-run=server checks it.
@@ -410,16 +418,16 @@ public sealed class Twin : IAsyncDisposable
     }
 
     /// <summary>
-    /// Helm 3 and Argo CD's default apply are plain writes (they take spec.replicas over); Helm 4
-    /// applies server-side as manager "helm" without --force-conflicts, so it is refused when
-    /// another manager owns a different size.
+    /// Client-side apply (Helm 3, Helm 4 on a release Helm 3 applied, Argo CD's default) is a plain
+    /// write that takes spec.replicas over; Helm 4's server-side apply writes as manager "helm"
+    /// without --force-conflicts, so it is refused when another manager owns a different size.
     /// </summary>
     private string? ApplyOmStatefulSet(JsonObject json, int replicas, Applier applier)
     {
         var live = cluster.Get("apps/v1", "StatefulSet", omName);
         var before = live?["spec"]?["replicas"]?.GetValue<int>();
         if (live?["metadata"]?["managedFields"] is { } owned) json["metadata"]!["managedFields"] = owned.DeepClone();
-        if (applier == Applier.Helm4)
+        if (applier == Applier.ServerSide)
         {
             if (ReplicaOwnership.Apply(json, before, replicas, "helm", force: false) is { } conflict) return conflict;
         }
