@@ -108,10 +108,7 @@ public sealed class AdminCommand(SimState state, OzoneVersion version)
             // restarted after the node was listed as decommissioned lacks it (OMAdminProtocolServerSideImpl).
             if (r.Leader == nodeId || !r.Voters.Contains(nodeId) || !(r.Running.TryGetValue(r.Leader, out var l) && l.Peers.Contains(nodeId))) return "OM node not present in the OM peer list.";
             if (r.Voters.Count < 2) return "Cannot remove the last OM of the ring.";
-            // RaftServerImpl#setConfigurationAsync (Ratis 3.1–3.2): no change while another one is uncommitted
-            // (a removal waiting in the joint configuration) or the leader stages a joiner.
-            if (r.PendingRemoval is not null || r.PendingJoiners.Count > 0)
-                return $"Reconfiguration is already in progress: conf: {{index: {r.Term}, cur=peers:[{string.Join(", ", r.Voters.Select(v => $"{v}|{RatisAddress(config, svc, v)}"))}]|listeners:[], old=null}}";
+            if (Election.ReconfigurationInProgress(r)) return Election.ReconfigurationInProgressMessage(r, config, svc);
             var alive = r.Voters.Count(r.Running.ContainsKey);
             if (!Election.HasMajority(alive, r.Voters.Count)) return "The ring has no majority to commit the change.";
             if (!Election.HasJointMajority(r, nodeId))
@@ -139,9 +136,6 @@ public sealed class AdminCommand(SimState state, OzoneVersion version)
         var rpcPort = config.Address(svc, nodeId)!.Split(':')[1];
         return new SimExit(255, $"Request to decommission{nodeId}[{hostIp}:{rpcPort}], sent to OM(s) [{oms}] failed with error: {reason}");
     }
-
-    private static string RatisAddress(SimConfig config, string svc, string nodeId) =>
-        $"{SimConfig.Host(config.Address(svc, nodeId) ?? nodeId)}:{config.RatisPort(svc, nodeId)}";
 
     private int Transfer(string svc, Options opts)
     {

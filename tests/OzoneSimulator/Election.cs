@@ -15,6 +15,18 @@ namespace OzoneSimulator;
 /// </remarks>
 public static class Election
 {
+    /// <summary>
+    /// Whether the leader refuses a configuration change now: RaftServerImpl#setConfigurationAsync
+    /// (Ratis 3.1–3.2) allows none while another one is uncommitted (a removal waiting in the joint
+    /// configuration) or the leader stages a joiner other than <paramref name="requester"/>.
+    /// </summary>
+    public static bool ReconfigurationInProgress(Ring r, string? requester = null) =>
+        r.PendingRemoval is not null || r.PendingJoiners.Any(j => j != requester);
+
+    /// <summary>ReconfigurationInProgressException's message, with the current configuration as Ratis prints it (the printed form [inferred]).</summary>
+    public static string ReconfigurationInProgressMessage(Ring r, SimConfig config, string svc) =>
+        $"Reconfiguration is already in progress: conf: {{index: {r.Term}, cur=peers:[{string.Join(", ", r.Voters.Select(v => $"{v}|{config.RatisAddress(svc, v)}"))}]|listeners:[], old=null}}";
+
     /// <summary>ozone.om.ratis.minimum.timeout's default (OMConfigKeys), before OZONE_SIM_TIME_SCALE.</summary>
     public const double MinimumTimeoutSeconds = 5;
 

@@ -59,7 +59,7 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
             if (!bootstrap) server.Start();
             if (bootstrap)
             {
-                if (state.TakeForcedExit("bootstrap", nodeId) is { } forced) throw new SimExit(forced, "Failed to Bootstrap OM. Error Code: RATIS_BOOTSTRAP_ERROR");
+                if (state.TakeForcedExit("bootstrap", nodeId) is { } forced) throw new SimExit(forced, BootstrapFailure("RATIS_BOOTSTRAP_ERROR"));
                 if (!force) await PreCheckAsync(svc, nodeId, address, stop.Token);
                 server.Start();
                 await JoinAsync(nodeId, metadataDir, stop.Token);
@@ -204,12 +204,6 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
     private static string? WithPort(string? address) => address is null || address.Contains(':', StringComparison.Ordinal) ? address : $"{address}:9862";
 
     /// <summary>
-    /// The leader's Ratis refusing a change while another one stages or is uncommitted (RaftServerImpl#setConfigurationAsync),
-    /// as the joiner gets it: OMInterServiceProtocolServerSideImpl#bootstrap answers RATIS_BOOTSTRAP_ERROR with the exception's message.
-    /// </summary>
-    private const string InProgress = "RATIS_BOOTSTRAP_ERROR, Error Message: Reconfiguration is already in progress";
-
-    /// <summary>
     /// OzoneManager#bootstrap logs a bare "Failed to Bootstrap OM." and rethrows; OzoneManagerStarter prints the
     /// IOException OMInterServiceProtocolClientSideImpl#throwException made ("Error Code: X, Error Message: Y", 2.1.0).
     /// </summary>
@@ -233,9 +227,9 @@ public sealed class OmCommand(SimState state, SimConfig config, OzoneVersion ver
         {
             if (r.Leader is null) return (null, false, "LEADER_UNDETERMINED");
             if (r.Voters.Contains(nodeId)) return (r.Leader, false, null);
-            // RaftServerImpl#setConfigurationAsync refuses a change while another one stages or is uncommitted.
-            if (r.PendingJoiners.Any(j => j != nodeId) || r.PendingRemoval is not null)
-                return (r.Leader, false, InProgress);
+            // OMInterServiceProtocolServerSideImpl#bootstrap answers RATIS_BOOTSTRAP_ERROR with the exception's message.
+            if (Election.ReconfigurationInProgress(r, nodeId))
+                return (r.Leader, false, $"RATIS_BOOTSTRAP_ERROR, Error Message: {Election.ReconfigurationInProgressMessage(r, config, config.ServiceId!)}");
             if (!r.PendingJoiners.Contains(nodeId)) r.PendingJoiners.Add(nodeId);
             r.StagingLeader = r.Leader;
             r.StagingLastHeard[nodeId] = DateTimeOffset.UtcNow;

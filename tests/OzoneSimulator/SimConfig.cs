@@ -51,6 +51,9 @@ public sealed class SimConfig(IReadOnlyDictionary<string, string> values, string
     public int RatisPort(string svc, string node) =>
         int.TryParse(Get($"ozone.om.ratis.port.{svc}.{node}"), System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : 9872;
 
+    /// <summary>The OM's Ratis peer address as Ratis prints it in a configuration: RPC host, Ratis port.</summary>
+    public string RatisAddress(string svc, string node) => $"{Host(Address(svc, node) ?? node)}:{RatisPort(svc, node)}";
+
     public string? HttpAddress(string svc, string node) => Get($"ozone.om.http-address.{svc}.{node}") ?? (Host(Address(svc, node)) is { } h ? $"{h}:9874" : null);
 
     public string MetadataDir => Get("ozone.om.db.dirs") ?? OzoneMetadataDir;
