@@ -105,7 +105,7 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
             if (stop.IsCancellationRequested) { ok = false; break; }
             using var process = runtime.Start(sandbox, container, container.Name);
             Running[name] = (process, sandbox);
-            using (stop.Register(() => _ = TerminateAsync(process, job.Spec.Template.Spec.TerminationGracePeriodSeconds ?? 30)))
+            using (stop.Register(() => _ = ContainerTermination.StopAsync(process, job.Spec.Template.Spec.TerminationGracePeriodSeconds ?? 30)))
                 await process.WaitForExitAsync();
             Running.TryRemove(new KeyValuePair<string, (Process, PodRuntime.PodSandbox)>(name, (process, sandbox)));
             if (process.ExitCode != 0 || stop.IsCancellationRequested) { ok = false; break; }
@@ -144,20 +144,4 @@ public sealed class JobController(Cluster cluster, PodRuntime runtime)
         ["metadata"] = new JsonObject { ["name"] = podName, ["labels"] = new JsonObject { ["job-name"] = job } },
         ["status"] = new JsonObject { ["phase"] = phase },
     });
-
-    /// <summary>SIGTERM, then SIGKILL once the grace period (twin time, at least 2 s) has passed.</summary>
-    private static async Task TerminateAsync(Process process, long graceSeconds)
-    {
-        try
-        {
-            _ = Signal(process.Id, 15);
-            using var grace = TwinDeadline.Start(TwinClock.OfSeconds(Math.Max(graceSeconds, 2)));
-            await process.WaitForExitAsync(grace.Token);
-        }
-        catch (OperationCanceledException) { try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
-        catch (InvalidOperationException) { }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Signal(int pid, int sig);
 }

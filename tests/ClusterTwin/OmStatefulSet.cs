@@ -418,29 +418,16 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
     }
 
     /// <summary>
-    /// A container stopped as the kubelet does it (Kubernetes v1.35 pkg/kubelet/kuberuntime/
-    /// kuberuntime_container.go killContainer; docs "Pod Lifecycle: Termination of Pods", v1.29+):
-    /// one grace period (default 30 s) covers the preStop hook and the SIGTERM wait; SIGTERM gets
-    /// what preStop left, at least 2 s (minimumGracePeriodInSeconds), then SIGKILL. All in twin
-    /// time. Not graceful: SIGKILL at once, no preStop (a forced delete).
+    /// A container stopped as the kubelet does it (<see cref="ContainerTermination"/>), its preStop hook
+    /// within the grace period. Not graceful: SIGKILL at once, no preStop (a forced delete).
     /// </summary>
     private async Task TerminateAsync(RunningPod pod, long graceSeconds, bool graceful)
     {
         var container = pod.Sandbox.Spec.Containers[0];
-        var process = pod.Process;
-        using var grace = TwinDeadline.Start(TwinClock.OfSeconds(graceSeconds));
-        if (graceful && container.Lifecycle?.PreStop?.Exec?.Command is { } preStop && !process.HasExited)
-            await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), grace.Token);
-        if (process.HasExited) return;
-        if (graceful) _ = Signal(process.Id, 15);
-        else process.Kill(entireProcessTree: true);
-        using var minimum = TwinDeadline.Start(TwinClock.OfSeconds(2));
-        var sigkill = Task.WhenAll(grace.Passed, minimum.Passed);
-        if (await Task.WhenAny(process.WaitForExitAsync(), sigkill) == sigkill && !process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        if (!graceful) { await ContainerTermination.KillAsync(pod.Process); return; }
+        var preStop = container.Lifecycle?.PreStop?.Exec?.Command;
+        await ContainerTermination.StopAsync(pod.Process, graceSeconds,
+            preStop is null ? null : async deadline => await runtime.ExecAsync(pod.Sandbox, container, preStop.ToList(), deadline));
     }
 
     private void MarkTerminating(RunningPod pod)
@@ -513,6 +500,4 @@ public sealed class OmStatefulSet(Cluster cluster, PodRuntime runtime, string na
         foreach (var (ordinal, pod) in Pods) { try { pod.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } }
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
-    private static extern int Signal(int pid, int sig);
 }
