@@ -95,6 +95,17 @@ public sealed class RealClusterCommandsTests
     }
 
     [Fact]
+    public void An_eviction_goes_through_the_eviction_subresource_as_kubectl_drain_does()
+    {
+        commands.EvictPod("ozone-om-1", "/w/e.json").Should().Equal("create", "--raw", "/api/v1/namespaces/storage/pods/ozone-om-1/eviction", "-f", "/w/e.json");
+        var body = System.Text.Json.Nodes.JsonNode.Parse(commands.EvictionBody("ozone-om-1"))!;
+        body["kind"]!.GetValue<string>().Should().Be("Eviction");
+        body["apiVersion"]!.GetValue<string>().Should().Be("policy/v1");
+        body["metadata"]!["name"]!.GetValue<string>().Should().Be("ozone-om-1");
+        body["metadata"]!["namespace"]!.GetValue<string>().Should().Be("storage");
+    }
+
+    [Fact]
     public void Om_logs_are_read_from_the_om_container_now_and_before_its_last_restart()
     {
         commands.OmPodNames().Should().Contain("app.kubernetes.io/instance=ozone,app.kubernetes.io/component=om");

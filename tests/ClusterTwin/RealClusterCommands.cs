@@ -78,6 +78,18 @@ public sealed record RealClusterCommands(string Release, string Namespace, strin
     public IReadOnlyList<string> OmLog(string pod, bool previous) =>
         ["--namespace", Namespace, "logs", pod, "-c", "om", .. (string[])(previous ? ["--previous"] : [])];
 
+    /// <summary>An eviction as `kubectl drain` asks for it (the Eviction subresource), from a file holding <see cref="EvictionBody"/>: 429 when a disruption budget forbids it.</summary>
+    public IReadOnlyList<string> EvictPod(string pod, string bodyFile) =>
+        ["create", "--raw", $"/api/v1/namespaces/{Namespace}/pods/{pod}/eviction", "-f", bodyFile];
+
+    public string EvictionBody(string pod) =>
+        new System.Text.Json.Nodes.JsonObject
+        {
+            ["apiVersion"] = "policy/v1",
+            ["kind"] = "Eviction",
+            ["metadata"] = new System.Text.Json.Nodes.JsonObject { ["name"] = pod, ["namespace"] = Namespace },
+        }.ToJsonString();
+
     public IReadOnlyList<string> DeletePod(string pod) => ["--namespace", Namespace, "delete", "pod", pod, "--wait=false"];
 
     /// <summary>Restart counts of the OM containers, one "name=count" per line.</summary>

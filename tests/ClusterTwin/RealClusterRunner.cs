@@ -43,7 +43,8 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
                 "transfer-leader" => await RunAsync(kubectl, commands.TransferLeader(step.To!)) == 0,
                 // graceful is kubectl delete pod, as in the twin; a crash or a lost node cannot be caused from kubectl alone.
                 "kill-pod" when step.Mode == "graceful" => await RunAsync(kubectl, commands.DeletePod(step.Pod!)) == 0,
-                "kill-pod" => NotPlayed(failures, $"kill-pod mode {step.Mode} is played by the twin only; on a cluster use mode: graceful"),
+                "kill-pod" when step.Mode == "evict" => await EvictAsync(step.Pod!),
+                "kill-pod" => NotPlayed(failures, $"kill-pod mode {step.Mode} is played by the twin only; on a cluster use mode: graceful or evict"),
                 // Making a real API server fail on cue needs a proxy in front of it; the twin plays it offline.
                 "api-fault" => NotPlayed(failures, "api-fault is played by the twin only (its fake API server fails on cue); on a cluster the step is not played"),
                 _ => false,
@@ -136,6 +137,14 @@ public sealed class RealClusterRunner(Scenario scenario, string helm, string kub
             if (code != 0 || RealClusterScm.RegisteredDatanodes(output) is not { } registered) failures.Add($"registeredDatanodes: 'ozone admin datanode list --json' failed (exit {code})");
             else if (registered != count) failures.Add($"registeredDatanodes: expected {count}, got {registered}");
         }
+    }
+
+    /// <summary>Evicts a pod through the Eviction subresource, as kubectl drain does; false when the API refuses (a disruption budget: 429).</summary>
+    private async Task<bool> EvictAsync(string pod)
+    {
+        var body = Path.Combine(work, $"eviction-{pod}.json");
+        await File.WriteAllTextAsync(body, commands.EvictionBody(pod));
+        return await RunAsync(kubectl, commands.EvictPod(pod, body)) == 0;
     }
 
     /// <summary>helm uninstall; then, when the step says so, kubectl deletes the PVCs it names. The keys written before went with any of them.</summary>

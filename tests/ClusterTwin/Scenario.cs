@@ -19,7 +19,7 @@ public sealed record Expectations(
 /// <param name="Isolate">twin only: from this step on, these OMs are cut off from their Ratis peers (their processes and HTTP servers run on) until a later step names another list.</param>
 /// <param name="Helm">helm3 or helm4: this step's Helm, instead of the run's (a release moved from Helm 3 to Helm 4 mid-story).</param>
 /// <param name="Settle">false: the step ends when its action does, without waiting for the StatefulSets to roll out (a cluster that cannot settle, e.g. OMs that Ozone refuses to start).</param>
-/// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), crash (SIGKILL, the kubelet restarts it), node-loss or lose-volume (crash with its volumes emptied; twin only).</param>
+/// <param name="Mode">kill-pod: graceful (default, kubectl delete pod), evict (the eviction API, as kubectl drain uses it: refused when a PodDisruptionBudget has no disruption to spare), crash (SIGKILL, the kubelet restarts it), node-loss or lose-volume (crash with its volumes emptied; twin only).</param>
 public sealed record Step(string Name, string Action, IReadOnlyList<(string Key, string Value)> Set, int? Revision, string? To, string? Pod, IReadOnlyList<Fault> Faults, Expectations Expect, bool Wait = true,
     TimeSpan? Timeout = null, bool Atomic = false, string Mode = "graceful", TimeSpan? RecreateAfter = null, string? DeleteVolumes = null, ApiFaultStep? ApiFault = null,
     IReadOnlyList<string>? StallBootstrap = null, IReadOnlyList<string>? Isolate = null, bool Settle = true, string? Helm = null)
@@ -66,8 +66,8 @@ public sealed record Scenario(string Name, string Release, string Namespace, str
         TimeSpan? Duration(string key) => Text(s, key) is not { } text ? null
             : TwinClock.ParseDuration(text) ?? throw new FormatException($"step '{name}': {key}: '{text}' is not a duration; write it as Helm's --timeout takes it, e.g. 5m, 90s or 1m30s.");
         var mode = Text(s, "mode") ?? "graceful";
-        if (mode is not ("graceful" or "crash" or "node-loss" or "lose-volume"))
-            throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), crash (the container is killed and restarted), node-loss or lose-volume (the container is killed and its volumes come back empty).");
+        if (mode is not ("graceful" or "evict" or "crash" or "node-loss" or "lose-volume"))
+            throw new FormatException($"step '{name}': mode: '{mode}' is not a kill-pod mode; use graceful (kubectl delete pod), evict (kubectl drain: the eviction API, which honours PodDisruptionBudgets), crash (the container is killed and restarted), node-loss or lose-volume (the container is killed and its volumes come back empty).");
         var atomic = Text(s, "atomic") ?? "false";
         if (atomic is not ("true" or "false")) throw new FormatException($"step '{name}': atomic: '{atomic}' must be true or false.");
         if (expect.ApplyMethod is not (null or "ssa" or "csa"))

@@ -137,6 +137,11 @@ public sealed class Twin : IAsyncDisposable
                     case "lose-volume": await oms.LoseVolumeAsync(ordinal); break;
                     // No Kubernetes controller recreates it; the step says when the node comes back (default 5m, twin time).
                     case "node-loss": oms.LoseNode(ordinal, TwinClock.Of(step.RecreateAfter ?? TimeSpan.FromMinutes(5))); break;
+                    // kubectl drain: the eviction API checks the PodDisruptionBudgets first, and a refusal deletes nothing.
+                    case "evict" when EvictionRefusal(step.Pod!) is { } refusal:
+                        released = false;
+                        releaseErrors.Add($"eviction of {step.Pod} refused (429): {refusal}");
+                        break;
                     default: await oms.DeletePodAsync(ordinal, graceful: true); break;
                 }
                 break;
@@ -208,6 +213,15 @@ public sealed class Twin : IAsyncDisposable
 
         return new StepReport(index, step.Name, Path.GetFileName(HelmBinary(step)), failures.Count == 0, failures, after.Voters, after.Leader, bootstrapped, decommissioned, wiped,
             restarts, leaderChanges, calls, Math.Round(clock.Elapsed.TotalSeconds, 1), quorum.Samples, !released);
+    }
+
+    /// <summary>What the eviction API answers for an OM pod now (<see cref="DisruptionBudget"/>): null when it may go.</summary>
+    private string? EvictionRefusal(string podName)
+    {
+        var pods = cluster.Api.Store.List(Cluster.Kind("v1", "Pod"), cluster.Namespace).Select(DisruptionBudget.PodFromJson).ToList();
+        var budgets = cluster.Api.Store.List(Cluster.Kind("policy/v1", "PodDisruptionBudget"), cluster.Namespace).Select(DisruptionBudget.FromJson).ToList();
+        var expected = cluster.Get("apps/v1", "StatefulSet", omName)?["spec"]?["replicas"]?.GetValue<int>() ?? 0;
+        return DisruptionBudget.EvictionRefusal(podName, pods, budgets, expected);
     }
 
     /// <summary>omLog: every OM pod's `om` container log (all its restarts, as `kubectl logs` and `--previous` show them) says <paramref name="said"/>.</summary>
