@@ -9,7 +9,7 @@ namespace ClusterTwin.Tests;
 /// </summary>
 public sealed class ChartContainersTests : IDisposable
 {
-    private readonly string work = Directory.CreateTempSubdirectory("twin-chart").FullName;
+    private readonly string work = TwinWorkDir.Create("twin-chart");
 
     public void Dispose() => Directory.Delete(work, recursive: true);
 

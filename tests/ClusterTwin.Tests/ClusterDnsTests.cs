@@ -13,7 +13,7 @@ namespace ClusterTwin.Tests;
 public sealed class ClusterDnsTests : IDisposable
 {
     private const string Fqdn = "demo-om-0.demo-om-headless.default.svc.cluster.local";
-    private readonly string work = Directory.CreateTempSubdirectory("twin-dns").FullName;
+    private readonly string work = TwinWorkDir.Create("twin-dns");
     private readonly Cluster cluster;
 
     public ClusterDnsTests()

@@ -18,7 +18,7 @@ public sealed class ContainerImageTests
     [Fact]
     public void A_container_of_the_Ozone_image_tells_the_simulator_its_release_and_another_image_does_not()
     {
-        var work = Directory.CreateTempSubdirectory("twin-image").FullName;
+        var work = TwinWorkDir.Create("twin-image");
         try
         {
             using var cluster = new Cluster(work, "default");

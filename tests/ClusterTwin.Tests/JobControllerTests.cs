@@ -9,7 +9,7 @@ namespace ClusterTwin.Tests;
 /// </summary>
 public sealed class JobControllerTests : IDisposable
 {
-    private readonly string work = Directory.CreateTempSubdirectory("twin-jobs").FullName;
+    private readonly string work = TwinWorkDir.Create("twin-jobs");
     private readonly Cluster cluster;
     private readonly JobController jobs;
 

@@ -10,7 +10,7 @@ namespace ClusterTwin.Tests;
 /// </summary>
 public sealed class KubernetesBehaviourTests : IAsyncLifetime
 {
-    private readonly string work = Directory.CreateTempSubdirectory("twin-k8s").FullName;
+    private readonly string work = TwinWorkDir.Create("twin-k8s");
     private Cluster cluster = null!;
     private OmStatefulSet controller = null!;
 

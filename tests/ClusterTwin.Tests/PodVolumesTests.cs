@@ -9,7 +9,7 @@ namespace ClusterTwin.Tests;
 /// </summary>
 public sealed class PodVolumesTests : IDisposable
 {
-    private readonly string work = Directory.CreateTempSubdirectory("twin-claims").FullName;
+    private readonly string work = TwinWorkDir.Create("twin-claims");
 
     public void Dispose() => Directory.Delete(work, recursive: true);
 

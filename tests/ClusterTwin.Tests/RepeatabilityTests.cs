@@ -13,7 +13,7 @@ public sealed class RepeatabilityTests : IDisposable
 {
     private const int Rounds = 3;
     private const int SharedSubnet = 90;
-    private readonly string work = Directory.CreateTempSubdirectory("twin-repeat").FullName;
+    private readonly string work = TwinWorkDir.Create("twin-repeat");
 
     public void Dispose() => Directory.Delete(work, recursive: true);
 

@@ -19,7 +19,17 @@ public sealed class Cluster : IDisposable
         Kubeconfig = Api.WriteKubeconfig(Path.Combine(work, "kubeconfig"), ns);
         // Pods get only what the chart's Roles grant them (issue 9: a missing verb fails offline as on a cluster).
         Api.EnforceRbac = true;
+        // The simulator's state stands in for what Ozone keeps in its own processes and volumes; every
+        // pod's processes share it whatever user they run as, so its directory and the files they
+        // append to or lock are open to all (a twin artifact, not a pod path).
         Directory.CreateDirectory(SimState);
+        File.SetUnixFileMode(SimState, (UnixFileMode)Convert.ToInt32("777", 8));
+        foreach (var shared in new[] { "lock", "scm.lock", "dns.lock", "calls.jsonl" })
+        {
+            var path = Path.Combine(SimState, shared);
+            if (!File.Exists(path)) File.WriteAllText(path, "");
+            File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32("666", 8));
+        }
         EndpointSlices = new EndpointSliceController(this);
         Api.Store.Changed += (resource, _, _, _) =>
         {

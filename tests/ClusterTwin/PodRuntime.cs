@@ -25,6 +25,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
     {
         var dir = Path.Combine(cluster.Work, "pods", name);
         var sandbox = new PodSandbox(name, ip, dir, spec);
+        var owned = new List<string>();
         foreach (var volume in spec.Volumes ?? [])
         {
             string host;
@@ -38,12 +39,20 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
                 if (volume.EmptyDir is not null && Directory.Exists(host)) Directory.Delete(host, recursive: true);
             }
             Directory.CreateDirectory(host);
+            if (volume.EmptyDir is not null) File.SetUnixFileMode(host, (UnixFileMode)Convert.ToInt32("777", 8));
+            if (volume.EmptyDir is not null || volume.PersistentVolumeClaim is not null || volume.Ephemeral is not null || claims?.ContainsKey(volume.Name) == true) owned.Add(host);
             sandbox.Volumes[volume.Name] = host;
         }
         foreach (var (volume, claim) in claims ?? new Dictionary<string, string>())
         {
-            if (!sandbox.Volumes.ContainsKey(volume)) { sandbox.Volumes[volume] = cluster.PvcDir(claim); Directory.CreateDirectory(cluster.PvcDir(claim)); }
+            if (sandbox.Volumes.ContainsKey(volume)) continue;
+            sandbox.Volumes[volume] = cluster.PvcDir(claim);
+            Directory.CreateDirectory(cluster.PvcDir(claim));
+            owned.Add(cluster.PvcDir(claim));
         }
+        // The kubelet gives the pod's fsGroup its writable volumes at mount (VolumeOwnership).
+        if (spec.SecurityContext?.FsGroup is { } fsGroup)
+            foreach (var host in owned) VolumeOwnership.Apply(host, fsGroup, spec.SecurityContext.FsGroupChangePolicy);
         RefreshConfigMaps(sandbox);
         return sandbox;
     }
@@ -72,9 +81,9 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             // The entrypoint exits 1 before `exec "$@"`: the container fails with its message and the kubelet restarts it.
             args = ["/bin/sh", "-c", "printf '%s\\n' \"$1\" >&2; exit 1", "entrypoint.sh", failure];
         }
-        var exe = args[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : args[0];
+        var (exe, rest) = PodIdentity.Of(pod.Spec, container).Wrap(args[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : args[0], args.Skip(1).ToList());
         var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args.Skip(1)) info.ArgumentList.Add(a);
+        foreach (var a in rest) info.ArgumentList.Add(a);
         info.Environment.Clear();
         foreach (var (k, v) in env) info.Environment[k] = v;
         var process = Process.Start(info)!;
@@ -96,9 +105,9 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
     public async Task<int> ExecAsync(PodSandbox pod, V1Container container, IReadOnlyList<string> command, CancellationToken deadline)
     {
         var env = Environment(pod, container);
-        var exe = command[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : command[0];
+        var (exe, rest) = PodIdentity.Of(pod.Spec, container).Wrap(command[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : command[0], command.Skip(1).ToList());
         var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in command.Skip(1)) info.ArgumentList.Add(a);
+        foreach (var a in rest) info.ArgumentList.Add(a);
         info.Environment.Clear();
         foreach (var (k, v) in env) info.Environment[k] = v;
         using var process = Process.Start(info)!;

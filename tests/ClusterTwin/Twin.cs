@@ -642,10 +642,13 @@ public sealed class Twin : IAsyncDisposable
         return (missing, keys.Count);
     }
 
+    /// <summary>`ozone sh` as `kubectl exec` into an OM pod runs it: as that container's user.</summary>
     private int RunOzone(string[] args, out string output)
     {
-        var info = new ProcessStartInfo(Path.Combine(runtime.SimulatorDir, "ozone")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args) info.ArgumentList.Add(a);
+        var identity = oms.Pods.Values.FirstOrDefault() is { } pod ? PodIdentity.Of(pod.Sandbox.Spec, pod.Sandbox.Spec.Containers[0]) : new PodIdentity(0, 0, []);
+        var (exe, rest) = identity.Wrap(Path.Combine(runtime.SimulatorDir, "ozone"), args);
+        var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in rest) info.ArgumentList.Add(a);
         info.Environment["OZONE_SIM_STATE"] = cluster.SimState;
         using var p = Process.Start(info)!;
         output = p.StandardOutput.ReadToEnd();

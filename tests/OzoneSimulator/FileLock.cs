@@ -14,6 +14,8 @@ public sealed class FileLock : IDisposable
     // the open file, so a child started while the lock is held would otherwise inherit it and hold
     // it for as long as it runs (a simulated OM: for ever).
     private const int OpenFlags = 0x2 | 0x40 | 0x80000;
+    // O_RDONLY | O_CLOEXEC: flock needs no write access, so a lock file another user created still locks.
+    private const int ReadOnlyFlags = 0x80000;
     private const int LockExclusive = 2;                 // LOCK_EX
     private const int Interrupted = 4;                   // EINTR
     private int fd;
@@ -23,6 +25,7 @@ public sealed class FileLock : IDisposable
     public static FileLock Acquire(string path)
     {
         var fd = Open(path, OpenFlags, Convert.ToInt32("644", 8));
+        if (fd < 0) fd = Open(path, ReadOnlyFlags, 0);
         if (fd < 0) throw new IOException($"cannot open the lock file {path} (errno {Marshal.GetLastPInvokeError()})");
         while (Flock(fd, LockExclusive) != 0)
         {
