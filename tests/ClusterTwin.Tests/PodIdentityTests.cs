@@ -80,6 +80,24 @@ public sealed class PodIdentityTests : IDisposable
         File.GetUnixFileMode(later).Should().HaveFlag(UnixFileMode.GroupWrite);
     }
 
+    // A checkout other users cannot enter (under /root, say): the pods run as root there, and the twin says so.
+    [Fact]
+    public void Where_other_users_cannot_reach_the_work_directory_the_pods_run_as_root()
+    {
+        var work = Path.Combine(dir, "private");
+        Directory.CreateDirectory(work);
+        File.SetUnixFileMode(work, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
+        var spec = new V1PodSpec { SecurityContext = new V1PodSecurityContext { RunAsUser = 1000 } };
+        var container = Container("apache/ozone:2.1.0");
+
+        using (var closed = new Cluster(work, "default"))
+            new PodRuntime(closed, "/bin/false", AppContext.BaseDirectory).IdentityOf(spec, container).Uid.Should().Be(0);
+        Directory.CreateDirectory(Path.Combine(dir, "open"));
+        using var open = new Cluster(Path.Combine(dir, "open"), "default");
+        new PodRuntime(open, "/bin/false", AppContext.BaseDirectory).IdentityOf(spec, container).Uid.Should().Be(1000);
+    }
+
     private static string Group(string path)
     {
         using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%g", path]) { RedirectStandardOutput = true })!;

@@ -15,6 +15,29 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
 {
     public string SimulatorDir => simulatorDir;
 
+    /// <summary>
+    /// Whether pods run as their securityContext's user here: every user must be able to reach the
+    /// simulator, om-lifecycle and the work directory (a checkout under /root cannot be). Otherwise
+    /// they run as root, and the twin says so once: the run still plays everything else.
+    /// </summary>
+    private readonly Lazy<bool> playsUsers = new(() =>
+    {
+        var unreachable = new[] { simulatorDir, Path.GetDirectoryName(Path.GetFullPath(omLifecycleBin))!, cluster.Work }.FirstOrDefault(d => !EveryUserEnters(d));
+        if (unreachable is null) return true;
+        Console.Error.WriteLine($"twin: {unreachable} cannot be entered by other users, so the pods run as root here, not as their securityContext's user; clone the repository under a directory every user can traverse to play it.");
+        return false;
+    });
+
+    /// <summary>Who a container runs as (<see cref="PodIdentity"/>), or root where the twin cannot play users.</summary>
+    public PodIdentity IdentityOf(V1PodSpec pod, V1Container container) => playsUsers.Value ? PodIdentity.Of(pod, container) : new PodIdentity(0, 0, []);
+
+    private static bool EveryUserEnters(string path)
+    {
+        for (var dir = new DirectoryInfo(Path.GetFullPath(path)); dir is not null; dir = dir.Parent)
+            if (dir.Exists && (File.GetUnixFileMode(dir.FullName) & UnixFileMode.OtherExecute) == 0) return false;
+        return true;
+    }
+
     /// <summary>One pod: its name, IP and the host directories behind its volume mounts.</summary>
     public sealed record PodSandbox(string Name, string Ip, string Dir, V1PodSpec Spec)
     {
@@ -81,7 +104,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
             // The entrypoint exits 1 before `exec "$@"`: the container fails with its message and the kubelet restarts it.
             args = ["/bin/sh", "-c", "printf '%s\\n' \"$1\" >&2; exit 1", "entrypoint.sh", failure];
         }
-        var (exe, rest) = PodIdentity.Of(pod.Spec, container).Wrap(args[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : args[0], args.Skip(1).ToList());
+        var (exe, rest) = IdentityOf(pod.Spec, container).Wrap(args[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : args[0], args.Skip(1).ToList());
         var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in rest) info.ArgumentList.Add(a);
         info.Environment.Clear();
@@ -105,7 +128,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
     public async Task<int> ExecAsync(PodSandbox pod, V1Container container, IReadOnlyList<string> command, CancellationToken deadline)
     {
         var env = Environment(pod, container);
-        var (exe, rest) = PodIdentity.Of(pod.Spec, container).Wrap(command[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : command[0], command.Skip(1).ToList());
+        var (exe, rest) = IdentityOf(pod.Spec, container).Wrap(command[0] == "/opt/om-lifecycle/om-lifecycle" ? omLifecycleBin : command[0], command.Skip(1).ToList());
         var info = new ProcessStartInfo(exe) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in rest) info.ArgumentList.Add(a);
         info.Environment.Clear();

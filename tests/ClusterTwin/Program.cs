@@ -69,14 +69,7 @@ if (!File.Exists(omLifecycle)) { Console.Error.WriteLine($"cluster-twin: {omLife
 if (!RunQuietly("ip", "link", "set", "lo", "up")) { Console.Error.WriteLine("cluster-twin: cannot bring up the loopback of the twin's network namespace ('ip link set lo up' from iproute2; 'make tools' installs it)."); return 2; }
 var scenario = loaded;
 var outDir = Path.GetFullPath(Option("--work", Path.Combine(repo, "out", "twin")));
-Directory.CreateDirectory(outDir);
-// Pods run as their securityContext's user (uid 1000 for Ozone): they must be able to enter the work directory.
-for (var dir = new DirectoryInfo(outDir); dir is not null; dir = dir.Parent)
-{
-    if ((File.GetUnixFileMode(dir.FullName) & UnixFileMode.OtherExecute) != 0) continue;
-    Console.Error.WriteLine($"cluster-twin: {dir.FullName} cannot be entered by other users, but the pods run as their securityContext's user (uid 1000 for Ozone) and keep their volumes under --work {outDir}. Choose a --work directory every user can traverse, or run: chmod o+x {dir.FullName}");
-    return 2;
-}
+
 Directory.CreateDirectory(outDir);
 if (!int.TryParse(Option("--subnet", "77"), out var subnet) || subnet is < 1 or > 254) { Console.Error.WriteLine("cluster-twin: --subnet takes a number from 1 to 254 (pod IPs are 127.N.<ordinal>.1)."); return 2; }
 var hostsFile = Path.Combine(outDir, $"hosts-{Environment.ProcessId}");
