@@ -11,6 +11,9 @@ namespace ClusterTwin;
 /// </summary>
 public sealed record PodIdentity(long Uid, long Gid, IReadOnlyList<long> Groups)
 {
+    /// <summary>Root, as the twin runs what no pod's user can be played for.</summary>
+    public static readonly PodIdentity Root = new(0, 0, []);
+
     public static PodIdentity Of(V1PodSpec pod, V1Container container)
     {
         var ozoneImage = ContainerImage.OzoneRelease(container) is not null;

@@ -29,7 +29,7 @@ public sealed class PodRuntime(Cluster cluster, string omLifecycleBin, string si
     });
 
     /// <summary>Who a container runs as (<see cref="PodIdentity"/>), or root where the twin cannot play users.</summary>
-    public PodIdentity IdentityOf(V1PodSpec pod, V1Container container) => playsUsers.Value ? PodIdentity.Of(pod, container) : new PodIdentity(0, 0, []);
+    public PodIdentity IdentityOf(V1PodSpec pod, V1Container container) => playsUsers.Value ? PodIdentity.Of(pod, container) : PodIdentity.Root;
 
     private static bool EveryUserEnters(string path)
     {

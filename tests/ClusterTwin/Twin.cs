@@ -645,7 +645,7 @@ public sealed class Twin : IAsyncDisposable
     /// <summary>`ozone sh` as `kubectl exec` into an OM pod runs it: as that container's user.</summary>
     private int RunOzone(string[] args, out string output)
     {
-        var identity = oms.Pods.Values.FirstOrDefault() is { } pod ? runtime.IdentityOf(pod.Sandbox.Spec, pod.Sandbox.Spec.Containers[0]) : new PodIdentity(0, 0, []);
+        var identity = oms.Pods.Values.FirstOrDefault() is { } pod ? runtime.IdentityOf(pod.Sandbox.Spec, pod.Sandbox.Spec.Containers[0]) : PodIdentity.Root;
         var (exe, rest) = identity.Wrap(Path.Combine(runtime.SimulatorDir, "ozone"), args);
         var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in rest) info.ArgumentList.Add(a);
